@@ -1,0 +1,47 @@
+// How a stage is declared in the topology. The runtimes read these; processors
+// never see them.
+import type { ProcessorFactory } from './processor-api.js';
+
+export type Serde = 'bytes' | 'json';
+
+export interface TopicSpec {
+  name: string;
+  partitions?: number;
+  compacted?: boolean;
+  retentionMs?: number;
+  doc: string;
+}
+
+export interface StoreSpec {
+  name: string;
+  /** Compacted changelog topic; the runtime derives `<app>-<stage>-<store>-changelog` when absent. */
+  changelog?: string;
+  doc: string;
+}
+
+export interface StageSpec<In = unknown, Out = unknown> {
+  name: string;
+  doc: string;
+  input: { topic: string; serde: Serde };
+  /** Named outputs; `default` is where ctx.forward() without a name goes. */
+  outputs: Record<string, { topic: string }>;
+  stores: StoreSpec[];
+  processor: ProcessorFactory<In, Out>;
+  /** Records of different keys processed at once (1 = strictly sequential per partition). */
+  concurrency: number;
+  /** Interval at which the runtime fires due wall-clock timers. */
+  wallTimerIntervalMs?: number;
+}
+
+export interface TopologySpec {
+  app: string;
+  topics: TopicSpec[];
+  stages: StageSpec<any, any>[];
+  dlqTopic: string;
+}
+
+export const TIMER_STORE = '__timers';
+
+export function changelogTopic(app: string, stage: string, store: StoreSpec): string {
+  return store.changelog ?? `${app}-${stage}-${store.name}-changelog`;
+}

@@ -1,0 +1,243 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Logger } from 'pino';
+import type {
+  Clock, DeadLetter, KeyValueStore, OutputRecord, Processor, ProcessorContext, StreamRecord, Timer, TimerKind, Timers,
+} from './processor-api.js';
+import { TimerHeap } from './timer-heap.js';
+import { TIMER_STORE, type StageSpec } from './stage.js';
+
+/** A store write, to be appended to the store's changelog in the same commit. */
+export interface ChangelogWrite { store: string; key: string; value: unknown | null }
+
+/** The outputs of one input record (or one timer firing). A runtime commits units in input order. */
+export interface WorkUnit {
+  record: StreamRecord<unknown> | null;
+  offset?: bigint;
+  outputs: Array<{ output: string; record: OutputRecord<unknown> }>;
+  deadLetters: Array<DeadLetter & { record: StreamRecord<unknown> | null; stage: string }>;
+  changelog: ChangelogWrite[];
+  done: boolean;
+  error?: unknown;
+}
+
+export function newUnit(record: StreamRecord<unknown> | null, offset?: bigint): WorkUnit {
+  return { record, offset, outputs: [], deadLetters: [], changelog: [], done: false };
+}
+
+class TaskStore<V> implements KeyValueStore<V> {
+  readonly map = new Map<string, V>();
+  constructor(readonly name: string, private readonly onWrite: (store: string, key: string, value: V | null) => void) {}
+  get(key: string) { return this.map.get(key); }
+  has(key: string) { return this.map.has(key); }
+  put(key: string, value: V) { this.map.set(key, value); this.onWrite(this.name, key, value); }
+  delete(key: string) { if (this.map.delete(key)) this.onWrite(this.name, key, null); }
+  entries() { return this.map.entries(); }
+  get size() { return this.map.size; }
+  /** Restore path: no changelog write. */
+  restore(key: string, value: V | null) { if (value === null) this.map.delete(key); else this.map.set(key, value); }
+}
+
+export interface TaskDeps {
+  clock: Clock;
+  logger: Logger;
+}
+
+/**
+ * One stage's processor for one input partition, with its stores and timers.
+ * Records run in order per key; different keys may overlap up to the stage's
+ * concurrency. Every forward, dead letter and store write is attributed to the
+ * unit being processed so the runtime can commit them with that unit's offset.
+ */
+export class StageTask {
+  readonly processor: Processor<unknown, unknown>;
+  private readonly stores = new Map<string, TaskStore<unknown>>();
+  private readonly heaps: Record<TimerKind, TimerHeap> = { event: new TimerHeap(), wall: new TimerHeap() };
+  private readonly als = new AsyncLocalStorage<WorkUnit>();
+  private current: WorkUnit | null = null;
+  private readonly keyTails = new Map<string, Promise<void>>();
+  private inFlightCount = 0;
+  private maxEventTime = Number.NEGATIVE_INFINITY;
+  private initialised = false;
+  readonly ctx: ProcessorContext<unknown>;
+  /** Units produced by timers; the runtime drains them on each commit. */
+  readonly timerUnits: WorkUnit[] = [];
+
+  constructor(readonly spec: StageSpec, readonly partition: number, private readonly deps: TaskDeps) {
+    this.processor = spec.processor();
+    const onWrite = (store: string, key: string, value: unknown | null) => this.unit('store write').changelog.push({ store, key, value });
+    for (const s of spec.stores) this.stores.set(s.name, new TaskStore(s.name, onWrite));
+    this.stores.set(TIMER_STORE, new TaskStore(TIMER_STORE, onWrite));
+    const timerStore = this.stores.get(TIMER_STORE)! as TaskStore<Timer>;
+    const heaps = this.heaps;
+    const timers: Timers = {
+      schedule(t) { heaps[t.kind].schedule(t); timerStore.put(`${t.kind}:${t.id}`, t); },
+      cancel(id, kind) { if (heaps[kind].cancel(id)) timerStore.delete(`${kind}:${id}`); },
+      get(id, kind) { return heaps[kind].get(id); },
+    };
+    const self = this;
+    this.ctx = {
+      stage: spec.name,
+      partition,
+      logger: deps.logger,
+      clock: deps.clock,
+      streamTime: () => self.maxEventTime,
+      forward(record: OutputRecord<unknown>, output = 'default') {
+        if (!spec.outputs[output]) throw new Error(`stage ${spec.name} has no output named ${output}`);
+        self.unit('forward').outputs.push({ output, record });
+      },
+      deadLetter(letter: DeadLetter) {
+        const u = self.unit('deadLetter');
+        u.deadLetters.push({ ...letter, record: u.record, stage: spec.name });
+      },
+      getStore<V>(name: string) {
+        const s = self.stores.get(name);
+        if (!s) throw new Error(`stage ${spec.name} has no store named ${name}; declare it in the topology`);
+        return s as unknown as KeyValueStore<V>;
+      },
+      timers,
+    };
+  }
+
+  private unit(what: string): WorkUnit {
+    const u = this.als.getStore() ?? this.current;
+    if (!u) throw new Error(`${what} outside process()/onTimer() in stage ${this.spec.name}`);
+    return u;
+  }
+
+  get inFlight(): number { return this.inFlightCount; }
+  storeNames(): string[] { return [...this.stores.keys()]; }
+  storeSize(name: string): number { return this.stores.get(name)?.size ?? 0; }
+
+  /** Applies a changelog record during restore (before init). */
+  restore(store: string, key: string, value: unknown | null): void {
+    const s = this.stores.get(store);
+    if (!s) return;
+    s.restore(key, value);
+  }
+
+  async init(): Promise<void> {
+    if (this.initialised) return;
+    // Timers live in their store so they survive restarts; rebuild the heaps from it.
+    for (const [, t] of (this.stores.get(TIMER_STORE)! as TaskStore<Timer>).entries()) this.heaps[t.kind].schedule(t);
+    const boot = newUnit(null);
+    this.current = boot;
+    try { await this.processor.init(this.ctx); } finally { this.current = null; }
+    if (boot.outputs.length || boot.changelog.length) { boot.done = true; this.timerUnits.push(boot); }
+    this.initialised = true;
+  }
+
+  /**
+   * Starts a unit in its key's order. Resolves when the unit is done (its
+   * outputs are in `unit`). Sync processors complete before this returns.
+   */
+  run(unit: WorkUnit): Promise<void> | void {
+    const key = unit.record?.key ?? '';
+    const tail = this.keyTails.get(key);
+    this.inFlightCount++;
+    if (!tail) {
+      const r = this.execute(unit);
+      if (r === undefined) { this.inFlightCount--; return; }
+      return this.chain(key, r);
+    }
+    return this.chain(key, tail.then(() => this.execute(unit)));
+  }
+
+  private chain(key: string, p: Promise<void>): Promise<void> {
+    const next = p.finally(() => {
+      this.inFlightCount--;
+      if (this.keyTails.get(key) === next) this.keyTails.delete(key);
+    });
+    this.keyTails.set(key, next);
+    return next;
+  }
+
+  private execute(unit: WorkUnit): Promise<void> | undefined {
+    const rec = unit.record!;
+    if (rec.timestamp > this.maxEventTime) this.maxEventTime = rec.timestamp;
+    this.current = unit;
+    let r: void | Promise<void>;
+    try {
+      r = this.processor.process(rec);
+    } catch (err) {
+      this.current = null;
+      this.fail(unit, err);
+      return undefined;
+    }
+    this.current = null;
+    if (r && typeof (r as Promise<void>).then === 'function') {
+      // Re-enter the unit's async context so forwards after an await are attributed to it.
+      return this.als.run(unit, () => (r as Promise<void>).then(() => { unit.done = true; }, (err) => this.fail(unit, err)));
+    }
+    unit.done = true;
+    return undefined;
+  }
+
+  private fail(unit: WorkUnit, err: unknown): void {
+    // A processor that throws loses no record: the input goes to the DLQ with the error.
+    unit.error = err;
+    unit.outputs.length = 0;
+    unit.deadLetters.push({ reason: 'processor_error', message: err instanceof Error ? err.message : String(err), record: unit.record, stage: this.spec.name });
+    unit.done = true;
+    this.deps.logger.error({ err, stage: this.spec.name, origin: unit.record?.origin }, 'processor threw; record sent to DLQ');
+  }
+
+  /** Waits for every running unit. */
+  async drain(): Promise<void> {
+    while (this.keyTails.size) await Promise.all([...this.keyTails.values()]);
+  }
+
+  nextDeadline(kind: TimerKind): number | undefined { return this.heaps[kind].peek()?.at; }
+
+  /**
+   * Fires every timer of `kind` due at `now`, in deadline order, each in its
+   * key's order. Event timers use stream time; wall timers the clock.
+   */
+  async fireDue(kind: TimerKind, now: number = kind === 'event' ? this.maxEventTime : this.deps.clock.now()): Promise<number> {
+    if (!this.processor.onTimer) return 0;
+    const timerStore = this.stores.get(TIMER_STORE)! as TaskStore<Timer>;
+    let fired = 0;
+    const pending: Promise<void>[] = [];
+    for (let t = this.heaps[kind].popDue(now); t; t = this.heaps[kind].popDue(now)) {
+      fired++;
+      const timer = t;
+      const unit = newUnit(null);
+      this.timerUnits.push(unit);
+      const runIt = (): Promise<void> | void => {
+        this.current = unit;
+        timerStore.delete(`${kind}:${timer.id}`);
+        let r: void | Promise<void>;
+        try { r = this.processor.onTimer!(timer); } catch (err) { this.current = null; this.fail(unit, err); return; }
+        this.current = null;
+        if (r && typeof (r as Promise<void>).then === 'function') {
+          return this.als.run(unit, () => (r as Promise<void>).then(() => { unit.done = true; }, (err) => this.fail(unit, err)));
+        }
+        unit.done = true;
+      };
+      const tail = this.keyTails.get(timer.key);
+      if (!tail) {
+        const r = runIt();
+        if (r) { this.inFlightCount++; pending.push(this.chain(timer.key, r)); }
+      } else {
+        this.inFlightCount++;
+        pending.push(this.chain(timer.key, tail.then(runIt)));
+        continue;
+      }
+    }
+    if (pending.length) await Promise.all(pending);
+    return fired;
+  }
+
+  /** Takes the finished timer units (they commit with the next transaction). */
+  takeTimerUnits(): WorkUnit[] {
+    const done: WorkUnit[] = [];
+    let i = 0;
+    while (i < this.timerUnits.length && this.timerUnits[i]!.done) done.push(this.timerUnits[i++]!);
+    this.timerUnits.splice(0, i);
+    return done;
+  }
+
+  async close(): Promise<void> {
+    await this.drain();
+    await this.processor.close();
+  }
+}
