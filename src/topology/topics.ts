@@ -1,0 +1,19 @@
+import type { Config } from '../config/schema.js';
+import { sourceTopic } from '../config/schema.js';
+import type { TopicSpec } from './stage.js';
+
+/** Every topic leadwire reads or writes (besides changelogs), with its settings. */
+export function leadwireTopics(config: Pick<Config, 'topics' | 'kafka'>): TopicSpec[] {
+  const t = config.topics;
+  const p = config.kafka.partitions;
+  return [
+    { name: sourceTopic(t), partitions: p, doc: 'Debezium change events of wire_messages (written by Kafka Connect)' },
+    { name: t.messages, partitions: p, doc: 'Normalized messages, key conversation_id' },
+    { name: t.conversations, partitions: p, doc: 'Versioned conversation snapshots, key conversation_id' },
+    { name: t.signals, partitions: p, doc: 'Signals per snapshot, key conversation_id' },
+    { name: t.leadScores, partitions: p, compacted: true, doc: 'Latest lead score per conversation (compacted)' },
+    { name: t.leadEvents, partitions: p, doc: 'Tier transitions and the actions they call for' },
+    { name: t.feedback, partitions: p, doc: 'Human feedback on leads' },
+    { name: t.dlq, partitions: 1, retentionMs: 30 * 24 * 3600 * 1000, doc: 'Records that could not be processed, with reason and original bytes' },
+  ];
+}
