@@ -4,7 +4,7 @@
 import { silentLogger } from '../core/logger.js';
 import type { OutputRecord, StreamRecord } from './processor-api.js';
 import type { StageSpec } from './stage.js';
-import { StageTask, newUnit, type WorkUnit } from './task.js';
+import { StageTask, newUnit, type WorkUnit } from '../runtime/task.js';
 
 export interface DriverOutput { output: string; record: OutputRecord<unknown> }
 
@@ -51,16 +51,18 @@ export async function createTestDriver(spec: StageSpec, opts: { clock?: ManualCl
         headers: partial.headers ?? {},
         origin: partial.origin ?? { topic: spec.input.topic, partition: opts.partition ?? 0, offset: String(offset) },
       };
+      task.advanceStreamTime(record.timestamp);
+      await task.drain();
+      drainTimers();
       const unit = newUnit(record, offset++);
       await task.run(unit);
       collect(unit);
-      await task.fireDue('event');
-      drainTimers();
       return unit;
     },
     async advanceWallClock(ms) {
       clock.advance(ms);
-      await task.fireDue('wall');
+      task.fireDue('wall');
+      await task.drain();
       drainTimers();
     },
     values(output = 'default') { return outputs.filter((o) => o.output === output).map((o) => o.record.value) as never; },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TimerHeap } from '../../src/topology/timer-heap.js';
+import { TimerHeap } from '../../src/runtime/timer-heap.js';
 
 describe('TimerHeap', () => {
   it('pops due timers in deadline order and skips rescheduled/cancelled entries', () => {

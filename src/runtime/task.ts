@@ -1,10 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger } from 'pino';
 import type {
-  Clock, DeadLetter, KeyValueStore, OutputRecord, Processor, ProcessorContext, StreamRecord, Timer, TimerKind, Timers,
-} from './processor-api.js';
+  RecordOrigin, Clock, DeadLetter, KeyValueStore, OutputRecord, Processor, ProcessorContext, StreamRecord, Timer, TimerKind, Timers,
+} from '../topology/processor-api.js';
 import { TimerHeap } from './timer-heap.js';
-import { TIMER_STORE, type StageSpec } from './stage.js';
+import { TIMER_STORE, type StageSpec } from '../topology/stage.js';
 
 /** A store write, to be appended to the store's changelog in the same commit. */
 export interface ChangelogWrite { store: string; key: string; value: unknown | null }
@@ -13,6 +13,8 @@ export interface ChangelogWrite { store: string; key: string; value: unknown | n
 export interface WorkUnit {
   record: StreamRecord<unknown> | null;
   offset?: bigint;
+  /** Where the input came from when it could not even be decoded into a record. */
+  origin?: RecordOrigin;
   outputs: Array<{ output: string; record: OutputRecord<unknown> }>;
   deadLetters: Array<DeadLetter & { record: StreamRecord<unknown> | null; stage: string }>;
   changelog: ChangelogWrite[];
@@ -40,6 +42,8 @@ class TaskStore<V> implements KeyValueStore<V> {
 export interface TaskDeps {
   clock: Clock;
   logger: Logger;
+  /** Receives each unit a timer (or init) creates, in creation order; default: kept in `timerUnits`. */
+  onTimerUnit?: (unit: WorkUnit) => void;
 }
 
 /**
@@ -122,7 +126,7 @@ export class StageTask {
     const boot = newUnit(null);
     this.current = boot;
     try { await this.processor.init(this.ctx); } finally { this.current = null; }
-    if (boot.outputs.length || boot.changelog.length) { boot.done = true; this.timerUnits.push(boot); }
+    if (boot.outputs.length || boot.changelog.length) { boot.done = true; this.emitTimerUnit(boot); }
     this.initialised = true;
   }
 
@@ -186,13 +190,24 @@ export class StageTask {
     while (this.keyTails.size) await Promise.all([...this.keyTails.values()]);
   }
 
+  /**
+   * Advances stream time to `ts` and fires the event timers due before a record
+   * with that timestamp is processed: a session that went quiet closes before
+   * the message that follows the gap joins it.
+   */
+  advanceStreamTime(ts: number): number {
+    if (ts <= this.maxEventTime) return 0;
+    this.maxEventTime = ts;
+    return this.fireDue('event', ts);
+  }
+
   nextDeadline(kind: TimerKind): number | undefined { return this.heaps[kind].peek()?.at; }
 
   /**
    * Fires every timer of `kind` due at `now`, in deadline order, each in its
    * key's order. Event timers use stream time; wall timers the clock.
    */
-  async fireDue(kind: TimerKind, now: number = kind === 'event' ? this.maxEventTime : this.deps.clock.now()): Promise<number> {
+  fireDue(kind: TimerKind, now: number = kind === 'event' ? this.maxEventTime : this.deps.clock.now()): number {
     if (!this.processor.onTimer) return 0;
     const timerStore = this.stores.get(TIMER_STORE)! as TaskStore<Timer>;
     let fired = 0;
@@ -201,7 +216,7 @@ export class StageTask {
       fired++;
       const timer = t;
       const unit = newUnit(null);
-      this.timerUnits.push(unit);
+      this.emitTimerUnit(unit);
       const runIt = (): Promise<void> | void => {
         this.current = unit;
         timerStore.delete(`${kind}:${timer.id}`);
@@ -223,8 +238,13 @@ export class StageTask {
         continue;
       }
     }
-    if (pending.length) await Promise.all(pending);
+    // Async timer units are tracked by their key chains (drain()) and by the unit's `done` flag.
+    if (pending.length) void Promise.all(pending);
     return fired;
+  }
+
+  private emitTimerUnit(unit: WorkUnit): void {
+    if (this.deps.onTimerUnit) this.deps.onTimerUnit(unit); else this.timerUnits.push(unit);
   }
 
   /** Takes the finished timer units (they commit with the next transaction). */
