@@ -101,6 +101,15 @@ export class StageExecutor {
     return n;
   }
 
+  /** Units started but not finished (the ones that count against a stage's concurrency). */
+  running(partition: number): number {
+    const q = this.parts.get(partition)?.queue;
+    if (!q) return 0;
+    let n = 0;
+    for (const u of q) if (!u.done) n++;
+    return n;
+  }
+
   storeSize(store: string): number {
     let n = 0;
     for (const s of this.parts.values()) n += s.task.storeSize(store);

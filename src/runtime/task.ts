@@ -158,10 +158,18 @@ export class StageTask {
   private execute(unit: WorkUnit): Promise<void> | undefined {
     const rec = unit.record!;
     if (rec.timestamp > this.maxEventTime) this.maxEventTime = rec.timestamp;
-    this.current = unit;
+    return this.invoke(unit, () => this.processor.process(rec));
+  }
+
+  /**
+   * Calls the processor inside the unit's async context, so forwards made after
+   * an await are attributed to the right unit even when keys interleave.
+   */
+  private invoke(unit: WorkUnit, call: () => void | Promise<void>): Promise<void> | undefined {
     let r: void | Promise<void>;
+    this.current = unit;
     try {
-      r = this.processor.process(rec);
+      r = this.als.run(unit, call);
     } catch (err) {
       this.current = null;
       this.fail(unit, err);
@@ -169,8 +177,7 @@ export class StageTask {
     }
     this.current = null;
     if (r && typeof (r as Promise<void>).then === 'function') {
-      // Re-enter the unit's async context so forwards after an await are attributed to it.
-      return this.als.run(unit, () => (r as Promise<void>).then(() => { unit.done = true; }, (err) => this.fail(unit, err)));
+      return (r as Promise<void>).then(() => { unit.done = true; }, (err) => this.fail(unit, err));
     }
     unit.done = true;
     return undefined;
@@ -217,17 +224,10 @@ export class StageTask {
       const timer = t;
       const unit = newUnit(null);
       this.emitTimerUnit(unit);
-      const runIt = (): Promise<void> | void => {
-        this.current = unit;
+      const runIt = (): Promise<void> | void => this.invoke(unit, () => {
         timerStore.delete(`${kind}:${timer.id}`);
-        let r: void | Promise<void>;
-        try { r = this.processor.onTimer!(timer); } catch (err) { this.current = null; this.fail(unit, err); return; }
-        this.current = null;
-        if (r && typeof (r as Promise<void>).then === 'function') {
-          return this.als.run(unit, () => (r as Promise<void>).then(() => { unit.done = true; }, (err) => this.fail(unit, err)));
-        }
-        unit.done = true;
-      };
+        return this.processor.onTimer!(timer);
+      });
       const tail = this.keyTails.get(timer.key);
       if (!tail) {
         const r = runIt();

@@ -1,0 +1,23 @@
+import { Kafka, logLevel, type KafkaConfig as KafkaJsConfig } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { KafkaConfig } from '../../config/schema.js';
+
+const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error', [logLevel.WARN]: 'warn', [logLevel.INFO]: 'info', [logLevel.DEBUG]: 'debug', [logLevel.NOTHING]: 'debug',
+};
+
+/** A kafkajs client whose logs go through pino (module=kafkajs) at the client's own levels. */
+export function createKafka(cfg: KafkaConfig, logger: Logger, extra: Partial<KafkaJsConfig> = {}): Kafka {
+  const log = logger.child({ module: 'kafkajs' });
+  return new Kafka({
+    clientId: cfg.clientId,
+    brokers: cfg.brokers,
+    logLevel: logLevel.WARN,
+    retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 5000 },
+    logCreator: () => ({ namespace, level, log: entry }) => {
+      const { message, ...rest } = entry;
+      log[levels[level] ?? 'info']({ namespace, ...rest }, message);
+    },
+    ...extra,
+  });
+}

@@ -1,0 +1,231 @@
+import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { KafkaConfig } from '../../config/schema.js';
+import type { Clock } from '../../topology/processor-api.js';
+import type { StageSpec } from '../../topology/stage.js';
+import { StageExecutor, type Committable } from '../stage-executor.js';
+import { restoreChangelogs } from './changelog-restorer.js';
+import { ensureTopics } from '../../adapters/kafka/topic-admin.js';
+import { metrics } from '../../core/metrics.js';
+
+export interface StageRunnerDeps {
+  kafka: Kafka;
+  admin: Admin;
+  cfg: KafkaConfig;
+  app: string;
+  clock: Clock;
+  logger: Logger;
+  dlqTopic: string;
+  partitionsOf(topic: string): number;
+}
+
+/** Most finished-but-uncommitted units a stage keeps before it waits for a commit. */
+const MAX_UNCOMMITTED = 20_000;
+
+/**
+ * Runs one stage as its own consumer group with exactly-once
+ * consume-transform-produce: every commit is one Kafka transaction holding the
+ * outputs, dead letters and changelog writes of a finished prefix of the input
+ * plus that prefix's offsets. Fetching runs ahead of commits (pipelining);
+ * slow records never block heartbeats because processing is not awaited inside
+ * the fetch loop.
+ */
+export class KafkaStageRunner {
+  readonly groupId: string;
+  readonly transactionalId: string;
+  private executor!: StageExecutor;
+  private consumer?: Consumer;
+  private producer?: Producer;
+  private committing?: Promise<void>;
+  private rebalancing = false;
+  private assignment = new Set<number>();
+  private restoring: Promise<void> = Promise.resolve();
+  private paused = new Map<number, () => void>();
+  private timers: NodeJS.Timeout[] = [];
+  private stopping = false;
+  private failed = false;
+  private readonly log: Logger;
+  private heartbeatFn?: () => Promise<void>;
+  /** Resolves when the runner stops for good (graceful stop, or a failure that needs a restart). */
+  private exitResolve!: (err?: unknown) => void;
+  readonly exited: Promise<unknown>;
+
+  constructor(readonly spec: StageSpec, private readonly deps: StageRunnerDeps) {
+    this.groupId = `${deps.app}-${spec.name}`;
+    this.transactionalId = `${deps.app}-${spec.name}-${deps.cfg.instanceId}`;
+    this.log = deps.logger.child({ stage: spec.name });
+    this.exited = new Promise((r) => { this.exitResolve = r; });
+  }
+
+  get stats() {
+    return { partitions: [...this.assignment], inFlight: this.executor?.inFlight() ?? 0 };
+  }
+
+  async start(): Promise<void> {
+    const { kafka, admin, cfg } = this.deps;
+    this.executor = new StageExecutor(this.spec, { app: this.deps.app, clock: this.deps.clock, logger: this.log, dlqTopic: this.deps.dlqTopic, partitionsOf: this.deps.partitionsOf });
+    const inputPartitions = this.deps.partitionsOf(this.spec.input.topic);
+    await ensureTopics(admin, this.executor.changelogTopics().map((c) => ({ name: c.topic, partitions: inputPartitions, compacted: true, doc: `changelog of ${this.spec.name}/${c.store}` })), { partitions: inputPartitions, replicationFactor: cfg.replicationFactor });
+
+    this.producer = kafka.producer({ transactionalId: this.transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: cfg.transactionTimeoutMs });
+    await this.producer.connect();
+
+    const consumer = kafka.consumer({
+      groupId: this.groupId,
+      sessionTimeout: cfg.sessionTimeoutMs,
+      heartbeatInterval: Math.max(1000, Math.floor(cfg.sessionTimeoutMs / 10)),
+      rebalanceTimeout: Math.max(cfg.sessionTimeoutMs, 30_000),
+      readUncommitted: false,
+      maxWaitTimeInMs: 100,
+      maxBytesPerPartition: 4 * 1024 * 1024,
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.REBALANCING, () => { this.rebalancing = true; });
+    consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      const parts = (e.payload.memberAssignment[this.spec.input.topic] ?? []) as number[];
+      this.restoring = this.restoring.then(() => this.onAssigned(parts)).catch((err) => this.fail(err));
+    });
+    consumer.on(consumer.events.CRASH, (e) => {
+      if (!e.payload.restart) this.fail(e.payload.error);
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topic: this.spec.input.topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, pause }) => {
+        this.heartbeatFn = heartbeat;
+        await this.withHeartbeats(this.restoring);
+        const p = batch.partition;
+        if (!this.executor.has(p)) return; // not ours (any more): kafkajs re-fetches after the join
+        const limit = this.spec.concurrency;
+        for (const m of batch.messages) {
+          if (!isRunning() || isStale() || this.stopping || this.failed) break;
+          if (limit > 1 && this.executor.running(p) >= limit) {
+            this.paused.set(p, pause());
+            break;
+          }
+          this.executor.submit({ topic: batch.topic, partition: p, offset: BigInt(m.offset), key: m.key, value: m.value, timestamp: Number(m.timestamp), headers: stringHeaders(m.headers) });
+          resolveOffset(m.offset);
+        }
+        metrics.lag.set({ stage: this.spec.name, topic: batch.topic, partition: String(p) }, Number(batch.offsetLag()));
+        if (this.executor.inFlight() > MAX_UNCOMMITTED) await this.withHeartbeats(this.commit());
+        await this.safeHeartbeat(heartbeat);
+      },
+    });
+    this.timers.push(setInterval(() => { void this.commit(); }, cfg.commitIntervalMs));
+    this.timers.push(setInterval(() => {
+      if (this.rebalancing || this.stopping) return;
+      const n = this.executor.fireWallTimers();
+      if (n) metrics.timersFired.inc({ stage: this.spec.name, kind: 'wall' }, n);
+    }, this.spec.wallTimerIntervalMs ?? 1000));
+    this.log.info({ groupId: this.groupId, transactionalId: this.transactionalId, input: this.spec.input.topic }, 'stage started');
+  }
+
+  private async withHeartbeats<T>(p: Promise<T>): Promise<T> {
+    const hb = this.heartbeatFn;
+    if (!hb) return p;
+    const t = setInterval(() => { void this.safeHeartbeat(hb); }, 2000);
+    try { return await p; } finally { clearInterval(t); }
+  }
+
+  private async safeHeartbeat(hb: () => Promise<void>): Promise<void> {
+    try { await hb(); } catch (err) {
+      if ((err as { type?: string }).type === 'REBALANCE_IN_PROGRESS') this.rebalancing = true;
+      else this.log.warn({ err }, 'heartbeat failed');
+    }
+  }
+
+  private async onAssigned(parts: number[]): Promise<void> {
+    const next = new Set(parts);
+    // Commit nothing from before the join for partitions we lost: their new owner redoes them.
+    for (const p of this.executor.partitions) if (!next.has(p)) { await this.executor.revoke(p); this.paused.delete(p); }
+    const added = parts.filter((p) => !this.executor.has(p));
+    if (added.length) {
+      const { entries, records, ms } = await restoreChangelogs({ kafka: this.deps.kafka, admin: this.deps.admin, logger: this.log, groupPrefix: this.groupId, targets: this.executor.changelogTopics(), partitions: added });
+      for (const p of added) {
+        await this.executor.open(p, async (apply) => { for (const e of entries.get(p) ?? []) apply(e.store, e.key, e.value); });
+      }
+      metrics.restoreSeconds.observe({ stage: this.spec.name, store: 'all' }, ms / 1000);
+      this.log.info({ added, records, ms }, 'partitions assigned and restored');
+    }
+    this.assignment = next;
+    this.rebalancing = false;
+  }
+
+  /** One transaction: the finished prefix's outputs, changelog writes and offsets. */
+  commit(): Promise<void> {
+    if (this.committing) return this.committing;
+    if (this.rebalancing || this.failed || !this.producer) return Promise.resolve();
+    const c = this.executor.takeCommittable();
+    this.resumePaused();
+    if (c.units === 0) return Promise.resolve();
+    this.committing = this.commitTransaction(c).finally(() => { this.committing = undefined; });
+    return this.committing;
+  }
+
+  private async commitTransaction(c: Committable): Promise<void> {
+    const producer = this.producer!;
+    const txn = await producer.transaction();
+    try {
+      const byTopic = new Map<string, Array<{ key: Buffer | null; value: Buffer | null; partition: number; headers: Record<string, string>; timestamp: string }>>();
+      for (const m of c.messages) {
+        let list = byTopic.get(m.topic);
+        if (!list) { list = []; byTopic.set(m.topic, list); }
+        list.push({ key: m.key, value: m.value, partition: m.partition, headers: m.headers, timestamp: String(m.timestamp) });
+      }
+      if (byTopic.size) await txn.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+      if (c.offsets.size) {
+        await txn.sendOffsets({ consumerGroupId: this.groupId, topics: [{ topic: this.spec.input.topic, partitions: [...c.offsets].map(([partition, offset]) => ({ partition, offset: offset.toString() })) }] });
+      }
+      await txn.commit();
+      metrics.commits.inc({ stage: this.spec.name });
+    } catch (err) {
+      await txn.abort().catch(() => {});
+      // Memory is now ahead of what is durable; only a rebuild from the changelog is safe.
+      this.fail(err);
+      throw err;
+    }
+  }
+
+  private resumePaused(): void {
+    for (const [p, resume] of this.paused) {
+      if (this.executor.running(p) < Math.max(1, this.spec.concurrency / 2)) { resume(); this.paused.delete(p); }
+    }
+  }
+
+  private fail(err: unknown): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.log.error({ err }, 'stage failed; it must restart from committed state');
+    this.exitResolve(err);
+  }
+
+  /** Graceful: stop fetching, finish in-flight records, commit them, leave the group. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    try {
+      await this.consumer?.stop();
+      if (!this.failed && this.executor) {
+        await this.executor.drain();
+        await this.committing?.catch(() => {});
+        await this.commit().catch(() => {});
+      }
+    } finally {
+      await this.executor?.close().catch(() => {});
+      await this.consumer?.disconnect().catch(() => {});
+      await this.producer?.disconnect().catch(() => {});
+      this.exitResolve();
+    }
+  }
+}
+
+function stringHeaders(h: Record<string, unknown> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!h) return out;
+  for (const [k, v] of Object.entries(h)) if (v !== undefined && v !== null) out[k] = Buffer.isBuffer(v) ? v.toString() : String(v);
+  return out;
+}
