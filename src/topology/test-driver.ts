@@ -30,9 +30,14 @@ export interface TestDriver {
   close(): Promise<void>;
 }
 
-export async function createTestDriver(spec: StageSpec, opts: { clock?: ManualClock; partition?: number } = {}): Promise<TestDriver> {
+export async function createTestDriver(
+  spec: StageSpec,
+  opts: { clock?: ManualClock; partition?: number; restore?: Array<{ store: string; key: string; value: unknown | null }> } = {},
+): Promise<TestDriver> {
   const clock = opts.clock ?? new ManualClock(0);
   const task = new StageTask(spec, opts.partition ?? 0, { clock, logger: silentLogger });
+  // A restart: changelog records (stores and timers) applied before init, as the runtimes restore them.
+  for (const w of opts.restore ?? []) task.restore(w.store, w.key, w.value);
   await task.init();
   const outputs: DriverOutput[] = [];
   const deadLetters: WorkUnit['deadLetters'] = [];
