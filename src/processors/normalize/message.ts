@@ -26,6 +26,8 @@ export interface NormalizedMessage {
   body: string | null;
   /** True when Debezium sent the unavailable-value placeholder: keep the previous body. */
   bodyUnchanged: boolean;
+  /** True when the body was cut to normalize.maxBodyChars (always set by normalize; optional for older producers). */
+  bodyTruncated?: boolean;
   language: { code: 'es' | 'en' | 'und' | string; confidence: number; reliable: boolean };
   pii: PiiFacts;
   words: number;

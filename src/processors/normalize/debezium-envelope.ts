@@ -1,0 +1,192 @@
+// Decodes one value of the Debezium `wire_messages` topic into a typed change
+// event, or says precisely why it cannot. Pure: bytes in, result out.
+import { isUtf8 } from 'node:buffer';
+import { isInteger, isSafeNumber, parse as parseLossless } from 'lossless-json';
+import { z } from 'zod';
+import { toEpochMs } from './timestamps.js';
+
+/** Debezium's stand-in for an unchanged TOASTed column (unavailable.value.placeholder). */
+export const TOAST_PLACEHOLDER = '__debezium_unavailable_value';
+
+export type DebeziumOp = 'c' | 'u' | 'r' | 'd' | 't';
+
+/** One wire_messages row image. Ids are exact decimal strings; times are epoch ms. */
+export interface WireMessageRow {
+  id: string;
+  conversationId: string | null;
+  sendableId: string | null;
+  sendableType: string | null;
+  replyId: string | null;
+  /** undefined when the column is absent from the image (REPLICA IDENTITY DEFAULT `before`). */
+  body: string | null | undefined;
+  type: string | null;
+  keptAt: number | null;
+  deletedAt: number | null;
+  createdAt: number | null;
+  updatedAt: number | null;
+}
+
+export interface SourceInfo {
+  lsn: string | null;
+  txId: string | null;
+  tsMs: number | null;
+  snapshot: boolean;
+  table: string | null;
+}
+
+export interface DebeziumChange {
+  op: DebeziumOp;
+  before: WireMessageRow | null;
+  after: WireMessageRow | null;
+  source: SourceInfo;
+  /** When the connector processed the change (envelope ts_ms). */
+  tsMs: number | null;
+}
+
+export type DecodeResult =
+  | { ok: true; change: DebeziumChange }
+  /** A null payload inside a schemas.enable=true wrapper: same meaning as a Kafka tombstone. */
+  | { ok: true; change: null }
+  | { ok: false; reason: DecodeFailure; message: string };
+
+export type DecodeFailure = 'invalid_utf8' | 'invalid_json' | 'invalid_envelope' | 'invalid_row';
+
+// int64 columns arrive as JSON numbers. JSON.parse is exact below 2^53 (every
+// integer of at most 15 digits); only when an id column carries 16+ digits do
+// we pay for lossless-json (~4x slower). Envelope fields such as ts_ns are
+// always above 2^53 but are only read at millisecond precision, so they do not
+// force the slow path. A false positive (say, a body quoting `"id": 1234...`)
+// only costs speed.
+const LONG_ID = /"(?:id|conversation_id|sendable_id|reply_id)"\s*:\s*-?\d{16}/;
+
+const parseNumber = (text: string): number | bigint =>
+  isSafeNumber(text) || !isInteger(text) ? Number(text) : BigInt(text);
+
+export function parseJsonExact(text: string): unknown {
+  return LONG_ID.test(text) ? parseLossless(text, null, parseNumber) : JSON.parse(text);
+}
+
+const idValue = z.union([
+  z.number().int(),
+  z.bigint(),
+  z.string().regex(/^-?\d{1,20}$/, 'expected an integer id'),
+]).transform((v) => String(v));
+const timeValue = z.union([z.number(), z.bigint(), z.string()]).nullish()
+  .transform((v, ctx) => {
+    if (v === null || v === undefined) return null;
+    const ms = toEpochMs(v);
+    if (ms === null) { ctx.addIssue({ code: 'custom', message: `unreadable timestamp ${String(v).slice(0, 40)}` }); return z.NEVER; }
+    return ms;
+  });
+const nullableId = idValue.nullish().transform((v) => v ?? null);
+const nullableText = z.string().nullish().transform((v) => v ?? null);
+
+const rowSchema = z.looseObject({
+  id: idValue,
+  conversation_id: nullableId,
+  sendable_id: nullableId,
+  sendable_type: nullableText,
+  reply_id: nullableId,
+  body: z.string().nullish(),
+  type: nullableText,
+  kept_at: timeValue,
+  deleted_at: timeValue,
+  created_at: timeValue,
+  updated_at: timeValue,
+}).transform((r): WireMessageRow => ({
+  id: r.id,
+  conversationId: r.conversation_id,
+  sendableId: r.sendable_id,
+  sendableType: r.sendable_type,
+  replyId: r.reply_id,
+  body: 'body' in r ? r.body : undefined,
+  type: r.type,
+  keptAt: r.kept_at,
+  deletedAt: r.deleted_at,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+}));
+
+const bigish = z.union([z.number(), z.bigint(), z.string()]).nullish().transform((v) => (v === null || v === undefined ? null : String(v)));
+
+const sourceSchema = z.looseObject({
+  ts_ms: z.union([z.number(), z.bigint()]).nullish(),
+  // Debezium ≥1.x: "true" | "false" | "first" | "last" | "incremental" | ...; 0.x: boolean.
+  snapshot: z.union([z.string(), z.boolean()]).nullish(),
+  table: z.string().nullish(),
+  txId: bigish,
+  lsn: bigish,
+}).transform((s): SourceInfo => ({
+  lsn: s.lsn,
+  txId: s.txId,
+  tsMs: s.ts_ms === null || s.ts_ms === undefined ? null : Number(s.ts_ms),
+  snapshot: typeof s.snapshot === 'boolean' ? s.snapshot : !!s.snapshot && s.snapshot !== 'false',
+  table: s.table ?? null,
+}));
+
+const envelopeSchema = z.looseObject({
+  op: z.enum(['c', 'u', 'r', 'd', 't']),
+  before: z.looseObject({}).nullish(),
+  after: z.looseObject({}).nullish(),
+  source: sourceSchema,
+  ts_ms: z.union([z.number(), z.bigint()]).nullish(),
+});
+
+function issues(err: z.ZodError, prefix: string): string {
+  return err.issues.slice(0, 3).map((i) => `${[prefix, ...i.path.map(String)].filter(Boolean).join('.')}: ${i.message}`).join('; ');
+}
+
+/** Decodes the raw bytes of a non-null Debezium value. */
+export function decodeDebeziumValue(bytes: Buffer): DecodeResult {
+  if (!isUtf8(bytes)) return { ok: false, reason: 'invalid_utf8', message: 'value is not valid UTF-8' };
+  let json: unknown;
+  try {
+    json = parseJsonExact(bytes.toString('utf8'));
+  } catch (err) {
+    return { ok: false, reason: 'invalid_json', message: (err as Error).message.slice(0, 200) };
+  }
+  return decodeDebeziumJson(json);
+}
+
+/** Validates an already-parsed value (plain envelope, or `{schema, payload}` when schemas.enable=true). */
+export function decodeDebeziumJson(json: unknown): DecodeResult {
+  let value = json;
+  if (value && typeof value === 'object' && !Array.isArray(value) && 'payload' in value && 'schema' in value && !('op' in value)) {
+    value = (value as { payload: unknown }).payload;
+    if (value === null) return { ok: true, change: null };
+  }
+  const env = envelopeSchema.safeParse(value);
+  if (!env.success) return { ok: false, reason: 'invalid_envelope', message: issues(env.error, '') };
+  const e = env.data;
+  let before: WireMessageRow | null = null;
+  let after: WireMessageRow | null = null;
+  if (e.before) {
+    const r = rowSchema.safeParse(e.before);
+    if (!r.success) return { ok: false, reason: 'invalid_row', message: issues(r.error, 'before') };
+    before = r.data;
+  }
+  if (e.after) {
+    const r = rowSchema.safeParse(e.after);
+    if (!r.success) return { ok: false, reason: 'invalid_row', message: issues(r.error, 'after') };
+    after = r.data;
+  }
+  if ((e.op === 'c' || e.op === 'u' || e.op === 'r') && !after) {
+    return { ok: false, reason: 'invalid_envelope', message: `op ${e.op} without an after image` };
+  }
+  if (e.op === 'd' && !before) {
+    // REPLICA IDENTITY NOTHING: the delete names no row at all.
+    return { ok: false, reason: 'invalid_envelope', message: 'delete without a before image (REPLICA IDENTITY NOTHING?)' };
+  }
+  return {
+    ok: true,
+    change: { op: e.op, before, after, source: e.source, tsMs: e.ts_ms === null || e.ts_ms === undefined ? null : Number(e.ts_ms) },
+  };
+}
+
+/** The message id from a Debezium key (`{"id":123}` or `{"schema":..,"payload":{"id":123}}`), exact. */
+export function messageIdFromKey(key: string | Buffer | null): string | null {
+  if (key === null) return null;
+  const text = typeof key === 'string' ? key : key.toString('utf8');
+  const m = /"id"\s*:\s*"?(-?\d+)/.exec(text);
+  return m ? m[1]! : null;
+}
