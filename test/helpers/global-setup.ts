@@ -4,6 +4,7 @@ import { createConnection } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { stackEnvVars, stackSettings } from '../../src/stack/settings.js';
 import { missingStackEnv, stackEnv, STACK_HINT, type StackEnv } from './stack-env.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -54,11 +55,10 @@ async function composeUp(): Promise<() => Promise<void>> {
     .withWaitStrategy('connect-register-1', Wait.forOneShotStartup())
     .withStartupTimeout(300_000)
     .up();
+  // docker-compose.yml publishes the local stack's default ports (checked by test/unit/stack/compose.test.ts).
+  const { LEADWIRE_STACK_DIR: _dir, ...endpoints } = stackEnvVars(stackSettings({}));
   Object.assign(process.env, {
-    KAFKA_BROKERS: '127.0.0.1:39092',
-    DATABASE_URL: 'postgres://postgres:postgres@127.0.0.1:55432/wirechat',
-    CONNECT_URL: 'http://127.0.0.1:38083',
-    DEBEZIUM_TOPIC_PREFIX: 'wirechat',
+    ...endpoints,
     SCHEMA_REGISTRY_URL: 'http://127.0.0.1:38081/apis/ccompat/v7',
     QDRANT_URL: 'http://127.0.0.1:6333',
   });

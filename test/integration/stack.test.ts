@@ -81,7 +81,7 @@ describe('local stack: PostgreSQL → Debezium → Kafka', () => {
     const events = mine();
 
     expect(events.map((e) => e.value?.op ?? 'tombstone')).toEqual(['c', 'u', 'd', 'tombstone']);
-    const [created, updated, deleted] = events.map((e) => e.value!);
+    const [created, updated, deleted] = events.map((e) => e.value!) as [Record<string, any>, Record<string, any>, Record<string, any>];
     expect(created.after).toMatchObject({
       id,
       conversation_id: conversationId,

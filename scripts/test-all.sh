@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# `npm test`: every test (unit and integration) against the real local stack — PostgreSQL with logical
+# WAL, Kafka, Kafka Connect with Debezium — started from jars, without Docker. Assumes `npm ci` ran.
+# Exit status is vitest's. A stack this script started is stopped at the end (LEADWIRE_STACK_KEEP=1
+# keeps it); a stack that was already running is left alone.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+if [ -f src/cli/main.ts ] && node bin/leadwire.js stack --help >/dev/null 2>&1; then
+  stack() { node bin/leadwire.js stack "$@"; }
+else
+  # Works before (or without) the full CLI.
+  stack() { node bin/run-ts.js src/stack/cli-entry.ts "$@"; }
+fi
+
+started_here=0
+stack status >/dev/null 2>&1 || started_here=1
+
+stop_stack() {
+  if [ "$started_here" = 1 ] && [ "${LEADWIRE_STACK_KEEP:-0}" != 1 ]; then
+    stack down || true
+  fi
+}
+
+if ! stack up; then
+  echo "test-all: the stack did not come up; logs:" >&2
+  stack logs -n 60 >&2 || true
+  stop_stack
+  exit 1
+fi
+eval "$(stack env)"
+
+npx vitest run
+rc=$?
+
+if [ "$rc" != 0 ]; then
+  echo "test-all: tests failed (exit $rc); stack status and log tails:" >&2
+  stack status >&2 || true
+  stack logs -n 40 >&2 || true
+fi
+stop_stack
+exit "$rc"
