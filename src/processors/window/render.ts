@@ -1,0 +1,95 @@
+// Turns the compact state into the public ConversationSnapshot. Everything
+// derived (counters, times, response times, language, PII totals) is computed
+// here from the transcript plus the folded counters instead of being stored.
+import type { PiiFacts } from '../normalize/message.js';
+import { contentHash } from './content-hash.js';
+import type { ConversationSnapshot, EmitReason, TranscriptEntry } from './snapshot.js';
+import type { Pii4, WindowState } from './state.js';
+import { roleIndex } from './state.js';
+import { collapse } from './transcript.js';
+
+const ZERO: Pii4 = [0, 0, 0, 0];
+
+function pii(p: Pii4 | undefined): PiiFacts {
+  const [emails, phones, cards, ids] = p ?? ZERO;
+  return { emails, phones, cards, ids };
+}
+
+/** The language carrying most reliable characters; 'und' when no message was reliable. */
+export function decideLanguage(weights: Map<string, number>): { code: string; confidence: number } {
+  let total = 0;
+  let best = 'und';
+  let bestW = 0;
+  for (const [code, w] of weights) {
+    total += w;
+    if (code === 'und') continue;
+    if (w > bestW || (w === bestW && code < best)) { best = code; bestW = w; }
+  }
+  if (!total || !bestW) return { code: 'und', confidence: 0 };
+  return { code: best, confidence: Math.round((bestW / total) * 1000) / 1000 };
+}
+
+export function renderSnapshot(
+  conversationId: string, st: WindowState, reason: EmitReason, triggers: string[], emittedAt: number, version: number,
+): ConversationSnapshot {
+  const m = st.m;
+  const f = st.f;
+  const transcript: TranscriptEntry[] = [];
+  const totals: Pii4 = f?.p ? [...f.p] as Pii4 : [0, 0, 0, 0];
+  for (const g of collapse(m)) {
+    const first = m[g.start]!;
+    const [senderType, senderId] = st.sd[first.s] ?? [null, null];
+    const entry: TranscriptEntry = {
+      id: first.i, role: first.r, senderType, senderId, body: first.b, language: first.l,
+      createdAt: first.t, repeat: g.count, pii: pii(first.p),
+    };
+    if (g.count > 1) entry.repeatIds = m.slice(g.start + 1, g.start + g.count).map((x) => x.i);
+    // A repeated text carries the same PII: counted once per entry.
+    if (first.p) for (let i = 0; i < 4; i++) totals[i]! += first.p[i]!;
+    transcript.push(entry);
+  }
+
+  const n = f ? [...f.n] : [0, 0, 0, 0];
+  const weights = new Map<string, number>(Object.entries(f?.lw ?? {}));
+  let lastCustomer: number | null = f?.lc ?? null;
+  let pc: number | undefined = f?.pc;
+  const responseTimesMs = f?.rt ? f.rt.slice() : [];
+  for (const x of m) {
+    n[roleIndex(x.r)]!++;
+    if (x.lr) weights.set(x.l, (weights.get(x.l) ?? 0) + x.b.length);
+    if (x.r === 'customer') {
+      lastCustomer = x.t;
+      if (pc === undefined) pc = x.t;
+    } else if (x.r === 'agent' && pc !== undefined) {
+      responseTimesMs.push(x.t - pc);
+      pc = undefined;
+    }
+  }
+  const counters = { customer: n[0]!, agent: n[1]!, bot: n[2]!, unknown: n[3]!, total: n[0]! + n[1]! + n[2]! + n[3]! };
+  const folded = { messages: f ? f.n[0] + f.n[1] + f.n[2] + f.n[3] : 0, customer: f?.n[0] ?? 0, agent: f?.n[1] ?? 0, chars: f?.ch ?? 0 };
+  const contactRef = st.ct !== undefined ? st.sd[st.ct] : undefined;
+  const contact = contactRef ? { type: contactRef[0], id: contactRef[1] } : null;
+  const language = decideLanguage(weights);
+  const piiTotals = pii(totals);
+  const firstMessageAt = f?.ft ?? m[0]?.t ?? st.le;
+  const lastMessageAt = m[m.length - 1]?.t ?? f?.lt ?? st.le;
+  return {
+    schema: 'leadwire.conversations.v1',
+    conversationId,
+    version,
+    contentHash: contentHash({ transcript, counters, folded, language, contact, pii: piiTotals }),
+    reason,
+    triggers,
+    transcript,
+    folded,
+    counters,
+    firstMessageAt,
+    lastMessageAt,
+    lastCustomerMessageAt: lastCustomer,
+    responseTimesMs,
+    language,
+    pii: piiTotals,
+    contact,
+    emittedAt,
+  };
+}

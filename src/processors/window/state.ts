@@ -1,0 +1,91 @@
+// The per-conversation state of the window stage. It is JSON-serialised into
+// the store's changelog on every put and 100k open conversations must fit in
+// memory, so keys are short, defaults are omitted, and repeated sender strings
+// live once in a small table that messages point into.
+import type { Role } from '../normalize/message.js';
+
+/** Name of the window stage's conversation store (declare it in the StageSpec). */
+export const CONVERSATION_STORE = 'conversations';
+
+/** emails, phones, cards, ids: omitted when all zero. */
+export type Pii4 = [number, number, number, number];
+
+/** One message kept in the transcript. Never mutated: edits replace the object. */
+export interface StoredMessage {
+  /** id (decimal string) */
+  i: string;
+  /** role */
+  r: Role;
+  /** index into WindowState.sd (sender type and id) */
+  s: number;
+  /** body (cleaned, redacted) */
+  b: string;
+  /** language code of this message */
+  l: string;
+  /** 1 when the language detection was reliable */
+  lr?: 1;
+  /** createdAt, epoch ms */
+  t: number;
+  /** updatedAt, epoch ms, when known (stale-update detection) */
+  u?: number;
+  /** PII facts */
+  p?: Pii4;
+}
+
+/** Role order used by the counter arrays. */
+export const ROLES: readonly Role[] = ['customer', 'agent', 'bot', 'unknown'];
+
+/** What the message budget folded out of the transcript. */
+export interface Folded {
+  /** messages by role, in ROLES order */
+  n: [number, number, number, number];
+  /** characters of the folded bodies */
+  ch: number;
+  /** first and last createdAt of the folded messages */
+  ft: number;
+  lt: number;
+  /** last customer message createdAt among them */
+  lc?: number;
+  /** start of a customer run still unanswered at the end of the folded prefix */
+  pc?: number;
+  /** response times resolved inside the folded prefix (most recent, bounded) */
+  rt?: number[];
+  /** reliable-language weights (chars by language code) */
+  lw?: Record<string, number>;
+  p?: Pii4;
+  /** (createdAt, id) of the newest folded message: anything at or before it is ignored */
+  w: [number, string];
+}
+
+export interface WindowState {
+  /** transcript, sorted by (createdAt, id as bigint) */
+  m: StoredMessage[];
+  /** senders: [sendable_type, sendable_id] */
+  sd: Array<[string | null, string | null]>;
+  /** contact: index into sd of the first customer sender */
+  ct?: number;
+  f?: Folded;
+  /** recent deletes [id, time]: a redelivered or stale upsert must not resurrect them */
+  x?: Array<[string, number]>;
+  /** latest event time (record timestamp) of a change */
+  le: number;
+  /** event time of the first change not yet emitted; absent when nothing is pending */
+  ps?: number;
+  /** last emitted version (0 before the first snapshot) */
+  v: number;
+  /** content hash of the last emitted snapshot */
+  h?: string;
+}
+
+export function emptyState(eventTime: number): WindowState {
+  return { m: [], sd: [], le: eventTime, v: 0 };
+}
+
+export function isEmpty(st: WindowState): boolean {
+  return st.m.length === 0 && !st.f;
+}
+
+export function roleIndex(role: Role): number {
+  const i = ROLES.indexOf(role);
+  return i < 0 ? 3 : i;
+}

@@ -1,0 +1,118 @@
+// The window stage: per-conversation session state over leadwire.messages.v1,
+// emitting versioned ConversationSnapshots on leadwire.conversations.v1.
+import type { WindowConfig } from '../../config/schema.js';
+import { metrics } from '../../core/metrics.js';
+import type { KeyValueStore, Processor, ProcessorContext, StreamRecord, Timer } from '../../topology/processor-api.js';
+import type { NormalizedMessage } from '../normalize/message.js';
+import { renderSnapshot } from './render.js';
+import {
+  clearPending, closedBy, ensureTtl, markPending, timerId, timerPurpose, ttlDue, wallDue, type SessionConfig,
+} from './session.js';
+import type { ConversationSnapshot, EmitReason } from './snapshot.js';
+import { CONVERSATION_STORE, emptyState, isEmpty, type WindowState } from './state.js';
+import { applyMessage, type ApplyOutcome, type Budget } from './transcript.js';
+
+const IGNORED = new Set<ApplyOutcome>(['unchanged', 'stale', 'tombstoned', 'folded_away', 'unknown_delete', 'no_body']);
+
+export { CONVERSATION_STORE } from './state.js';
+
+export interface WindowPorts {
+  /** Strong buying signal ids found in a customer message (the rules catalog provides it). */
+  detectHot: (message: NormalizedMessage) => string[];
+}
+
+function isMessage(v: unknown): v is NormalizedMessage {
+  const m = v as NormalizedMessage | null;
+  return !!m && typeof m === 'object' && typeof m.id === 'string' && typeof m.conversationId === 'string'
+    && (m.op === 'upsert' || m.op === 'delete') && Number.isFinite(m.createdAt) && !!m.sender && !!m.language;
+}
+
+export function createWindowProcessor(cfg: WindowConfig, ports: WindowPorts): Processor<NormalizedMessage, ConversationSnapshot> {
+  const session: SessionConfig = { gapMs: cfg.gapMs, maxDelayMs: cfg.maxDelayMs, ttlMs: cfg.ttlMs, wallClockClose: cfg.wallClockClose };
+  const budget: Budget = { maxMessages: cfg.maxMessages, maxChars: cfg.maxChars };
+  const hot = new Set(cfg.hotTriggers);
+  let ctx!: ProcessorContext<ConversationSnapshot>;
+  let store!: KeyValueStore<WindowState>;
+  // Wall time of the last record on this partition: a wall timer only closes
+  // sessions once the whole partition has been quiet for a gap.
+  let lastRecordWall = 0;
+
+  /** Emits the current content unless it equals what was last emitted; always closes the session. */
+  function emit(cid: string, st: WindowState, reason: EmitReason, triggers: string[]): WindowState {
+    const closed = clearPending(st, cid, ctx.timers);
+    // A conversation that never went out and has nothing left: downstream has nothing to drop.
+    if (closed.v === 0 && isEmpty(closed)) return closed;
+    const snap = renderSnapshot(cid, closed, reason, triggers, ctx.clock.now(), closed.v + 1);
+    if (snap.contentHash === closed.h) return closed;
+    ctx.forward({ key: cid, value: snap, timestamp: closed.le });
+    metrics.recordsOut.inc({ stage: ctx.stage, topic: 'conversations' });
+    return { ...closed, v: snap.version, h: snap.contentHash };
+  }
+
+  return {
+    init(c) {
+      ctx = c;
+      store = c.getStore<WindowState>(CONVERSATION_STORE);
+      lastRecordWall = c.clock.now();
+    },
+
+    process(record: StreamRecord<NormalizedMessage>) {
+      lastRecordWall = ctx.clock.now();
+      const msg = record.value;
+      if (msg === null) return; // tombstones carry nothing for a window
+      if (!isMessage(msg)) {
+        ctx.deadLetter({ reason: 'invalid_message', message: 'not a leadwire.messages.v1 record (id, conversationId, op, createdAt, sender, language)' });
+        return;
+      }
+      const cid = record.key ?? msg.conversationId;
+      const t = record.timestamp;
+      const before = store.get(cid) ?? emptyState(t);
+      let st = before;
+
+      const boundary = closedBy(st, t, session);
+      if (boundary) st = emit(cid, st, boundary, []);
+
+      const res = applyMessage(st, msg, t, budget);
+      if (res.dirty) st = res.state;
+      if (IGNORED.has(res.outcome)) metrics.filtered.inc({ stage: ctx.stage, reason: res.outcome });
+      if (res.changed) {
+        st = markPending(st, t, cid, ctx.timers, session, ctx.clock.now());
+        if (res.outcome === 'deleted' && st.m.length === 0) {
+          st = emit(cid, st, 'delete', []);
+        } else if (msg.op === 'upsert' && msg.sender.role === 'customer' && msg.body) {
+          const triggers = ports.detectHot(msg).filter((id) => hot.has(id));
+          if (triggers.length) st = emit(cid, st, 'hot_trigger', triggers);
+        }
+      }
+      // Every step returns a new object when it changes something: one put per record at most.
+      if (st !== before) {
+        ensureTtl(st, cid, ctx.timers, session);
+        store.put(cid, st);
+      }
+    },
+
+    onTimer(timer: Timer) {
+      const cid = timer.key;
+      const st = store.get(cid);
+      const purpose = timerPurpose(timer);
+      if (!st || !purpose) return;
+      if (purpose === 'ttl') {
+        const due = ttlDue(st, timer, session);
+        if (!due.expire) { ctx.timers.schedule({ ...timer, at: due.at }); return; }
+        // Idle for a TTL: drop silently; downstream already has the last snapshot.
+        clearPending(st, cid, ctx.timers);
+        store.delete(cid);
+        return;
+      }
+      if (st.ps === undefined) return;
+      if (purpose === 'wall') {
+        const due = wallDue(ctx.clock.now(), lastRecordWall, session);
+        if (!due.close) { ctx.timers.schedule({ id: timerId('wall', cid), key: cid, kind: 'wall', at: due.at }); return; }
+      }
+      const reason: EmitReason = purpose === 'gap' ? 'gap' : purpose === 'max' ? 'max_delay' : 'wall_clock';
+      store.put(cid, emit(cid, st, reason, []));
+    },
+
+    close() {},
+  };
+}
