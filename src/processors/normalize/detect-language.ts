@@ -17,21 +17,28 @@ const ONLY = ['spa', 'eng', 'por', 'fra'];
 const ISO1: Record<string, DetectedLanguage['code']> = { spa: 'es', eng: 'en', por: 'pt', fra: 'fr' };
 const UND: DetectedLanguage = Object.freeze({ code: 'und', confidence: 0, reliable: false }) as DetectedLanguage;
 
-const ES = new Set(('de la que el en y los se del las un por con no una su para es al lo como más mas pero sus le ya o este sí si porque esta entre cuando muy sin sobre también me hasta hay donde dónde quien desde todo nos durante todos uno les ni contra otros ese eso ante ellos e esto mí antes algunos qué que unos yo otro otras otra él tanto esa estos mucho quienes nada muchos cual poco ella estar estas algunas algo nosotros mi mis tú te ti tu tus ellas nosotras vosotros vosotras os mío mía tuyo suyo nuestro vuestro esos esas estoy estás está estamos están soy eres somos son tengo tiene tienen tenemos hola buenas buenos días dias tardes noches gracias favor quiero quisiera necesito precio precios cuánto cuanto cuánta cuesta cuestan valor envío envio envíos pedido comprar compra información informacion cómo como puedo puede pueden hacer saber usted ustedes señor señora bien vale listo claro también tambien ahora mañana hoy aquí aqui allí dónde bueno buena disculpe perdón perdon ayuda unidades cotización cotizacion').split(' '));
-const EN = new Set(('the be to of and a in that have i it for not on with he as you do at this but his by from they we say her she or an will my one all would there their what so up out if about who get which go me when make can like time no just him know take people into year your good some could them see other than then now look only come its over think also back after use two how our work first well way even new want because any these give day most us is are was were am been has had does did hi hello hey thanks thank please price prices quote much many need buy order shipping info yes ok okay sure cost costs interested').split(' '));
-const ES_MARKS = /[ñ¿¡áéíóú]/i;
+const ES = new Set(('de la que el en y los se del las un por con no una su para es al lo como más mas pero sus le ya o este sí si porque esta entre cuando muy sin sobre también me hasta hay donde dónde quien desde todo nos durante todos uno les ni contra otros ese eso ante ellos e esto mí antes algunos qué que unos yo otro otras otra él tanto esa estos mucho quienes nada muchos cual poco ella estar estas algunas algo nosotros mi mis tú te ti tu tus ellas nosotras vosotros vosotras os mío mía tuyo suyo nuestro vuestro esos esas estoy estás está estamos están soy eres somos son tengo tiene tienen tenemos hola buenas buenos días dias tardes noches gracias favor quiero quisiera necesito precio precios cuánto cuanto cuánta cuesta cuestan valor envío envio envíos pedido comprar compra información informacion cómo como puedo puede pueden hacer saber usted ustedes señor señora bien vale listo claro también tambien ahora mañana hoy aquí aqui allí dónde bueno buena disculpe perdón perdon ayuda unidades cotización cotizacion perfecto perfecta excelente listo dale interesa interesado interesada gustaría gustaria video catálogo catalogo').split(' '));
+const EN = new Set(('the be to of and a in that have i it for not on with he as you do at this but his by from they we say her she or an will my one all would there their what so up out if about who get which go me when make can like time no just him know take people into year your good some could them see other than then now look only come its over think also back after use two how our work first well way even new want because any these give day most us is are was were am been has had does did hi hello hey thanks thank please price prices quote much many need buy order shipping info yes sure cost costs interested').split(' '));
+const PT = new Set(('olá ola obrigado obrigada gostaria preço preços você vocês não sim bom boa dia tarde noite quanto custa está estou tem têm com uma um para por favor do da dos das no na em os as o e é são também muito quero queria').split(' '));
+const FR = new Set(('bonjour bonsoir merci je tu il nous vous ils est sont suis un une des le la les du de et à au aux pour avec pas oui non combien prix voudrais veux devis s\'il plaît plait très bien').split(' '));
+const ES_MARKS = /[ñ¿¡]/i;
+const PT_MARKS = /[ãõç]|ção|ções/i;
 const WORD = /[\p{L}']+/gu;
 
-function lexiconVotes(text: string): { es: number; en: number; words: number } {
+interface Votes { es: number; en: number; pt: number; fr: number; words: number }
+
+function lexiconVotes(text: string): Votes {
   const words = text.toLowerCase().match(WORD) ?? [];
-  let es = 0;
-  let en = 0;
+  const v: Votes = { es: 0, en: 0, pt: 0, fr: 0, words: words.length };
   for (const w of words) {
-    if (ES.has(w)) es++;
-    if (EN.has(w)) en++;
+    if (ES.has(w)) v.es++;
+    if (EN.has(w)) v.en++;
+    if (PT.has(w)) v.pt++;
+    if (FR.has(w)) v.fr++;
   }
-  if (ES_MARKS.test(text)) es += 0.5;
-  return { es, en, words: words.length };
+  if (ES_MARKS.test(text)) v.es += 0.5;
+  if (PT_MARKS.test(text)) v.pt += 0.5;
+  return v;
 }
 
 // Exact short texts repeat constantly in chat ("Hola", "Gracias", "El precio"):
@@ -62,9 +69,15 @@ function detect(text: string, words: number): DetectedLanguage {
   const short = words <= 2;
   if (short) {
     // Trigrams on one or two words are noise; the lexicon alone, with low confidence.
-    if (lex.es > lex.en) return { code: 'es', confidence: lex.words === 1 ? 0.3 : 0.4, reliable: false };
-    if (lex.en > lex.es) return { code: 'en', confidence: lex.words === 1 ? 0.3 : 0.4, reliable: false };
-    return UND;
+    let best: 'es' | 'en' | 'pt' | 'fr' | null = null;
+    let tie = false;
+    for (const lang of ['es', 'en', 'pt', 'fr'] as const) {
+      if (lex[lang] === 0) continue;
+      if (best === null || lex[lang] > lex[best]) { best = lang; tie = false; }
+      else if (lex[lang] === lex[best]) tie = true;
+    }
+    if (best === null || tie) return UND;
+    return { code: best, confidence: lex.words === 1 ? 0.3 : 0.4, reliable: false };
   }
   const scores: Record<string, number> = { spa: 0, eng: 0, por: 0, fra: 0 };
   for (const [lang, score] of francAll(text, { only: ONLY, minLength: 3 })) scores[lang] = score;
@@ -73,6 +86,8 @@ function detect(text: string, words: number): DetectedLanguage {
   const lexWeight = lex.words < 8 ? 1.5 : 0.6;
   scores.spa! += lexWeight * (lex.es / lex.words);
   scores.eng! += lexWeight * (lex.en / lex.words);
+  scores.por! += lexWeight * (lex.pt / lex.words);
+  scores.fra! += lexWeight * (lex.fr / lex.words);
   let best = 'und';
   let second = 'und';
   for (const lang of ONLY) {

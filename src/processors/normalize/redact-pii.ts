@@ -40,9 +40,11 @@ const PHONE_ES = /(?<![\d.,$])[6789]\d{2}(?: \d{2}){3}(?![\d]|[.,]\d)/g;
 const LONG_DIGITS = /(?<![\d.,$€£])\d{8,15}(?![\d]|[.,]\d)/g;
 
 // Before a number: money or a count, not a person.
-const MONEY_BEFORE = /(?:\$|€|£|¥|usd|us\$|cop|mxn|eur|pesos?|precio|presupuesto|valor|cuesta|costo|vale|total|price|budget|cost|pagar|pago|pay|invertir|invest)\s*[:=]?\s*$/i;
+const MONEY_BEFORE = /(?:[$€£¥]|(?<!\p{L})(?:usd|us\$|cop|mxn|eur|pesos?|precio|presupuesto|valor|cuesta|costo|vale|total|price|budget|cost|pagar|pago|pay|invertir|invest))\s*[:=]?\s*$/iu;
 // After a number: a unit or currency.
-const UNIT_AFTER = /^\s*(?:pesos|cop|usd|dólares|dolares|dollars|eur|euros|mxn|millones|mil|k\b|unidades|units|uds?|piezas|pcs|pieces|kg|kilos|gr|g\b|ton|toneladas|litros|l\b|m2|mts|metros|cajas|boxes|pares|docenas|%)/i;
+const UNIT_AFTER = /^\s*(?:pesos|cop|usd|dólares|dolares|dollars|eur|euros|mxn|millones|mil|k|unidades|units|uds?|piezas|pcs|pieces|kg|kilos|gr|g|ton|toneladas|litros|l|m2|mts|metros|cajas|boxes|pares|docenas|%)(?!\p{L})/iu;
+// Before a number: an order, invoice or product reference, which names no person.
+const REFERENCE_BEFORE = /(?<!\p{L})(?:pedido|orden|order|ref|referencia|reference|factura|invoice|gu[ií]a|tracking|sku|c[oó]digo|code|radicado|ticket|#)\.?\s*(?:n[º°o.]+\s*|#\s*|:\s*)?$/iu;
 
 function luhn(digits: string): boolean {
   let sum = 0;
@@ -96,7 +98,7 @@ export function redactPii(input: string): RedactedText {
   s = s.replace(PHONE_CO, (m, offset: number, text: string) => phone(m, offset, text));
   s = s.replace(PHONE_ES, (m, offset: number, text: string) => phone(m, offset, text));
   s = s.replace(LONG_DIGITS, (m, offset: number, text: string) => {
-    if (looksLikeAmount(text, offset, m)) return m;
+    if (looksLikeAmount(text, offset, m) || REFERENCE_BEFORE.test(text.slice(Math.max(0, offset - 16), offset))) return m;
     // 57 + a Colombian mobile, or 1 + a US number, written without "+".
     if (/^(?:573\d{9}|1[2-9]\d{9})$/.test(m)) { pii.phones++; return PII_PLACEHOLDERS.phone; }
     pii.ids++; return PII_PLACEHOLDERS.id;
