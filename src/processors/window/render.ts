@@ -5,7 +5,7 @@ import type { PiiFacts } from '../normalize/message.js';
 import { contentHash } from './content-hash.js';
 import type { ConversationSnapshot, EmitReason, TranscriptEntry } from './snapshot.js';
 import type { Pii4, WindowState } from './state.js';
-import { roleIndex } from './state.js';
+import { roleIndex, roleOf } from './state.js';
 import { collapse } from './transcript.js';
 
 const ZERO: Pii4 = [0, 0, 0, 0];
@@ -36,11 +36,11 @@ export function renderSnapshot(
   const f = st.f;
   const transcript: TranscriptEntry[] = [];
   const totals: Pii4 = f?.p ? [...f.p] as Pii4 : [0, 0, 0, 0];
-  for (const g of collapse(m)) {
+  for (const g of collapse(st)) {
     const first = m[g.start]!;
-    const [senderType, senderId] = st.sd[first.s] ?? [null, null];
+    const [senderType, senderId, role] = st.sd[first.s] ?? [null, null, 'unknown'];
     const entry: TranscriptEntry = {
-      id: first.i, role: first.r, senderType, senderId, body: first.b, language: first.l,
+      id: first.i, role, senderType, senderId, body: first.b, language: first.l,
       createdAt: first.t, repeat: g.count, pii: pii(first.p),
     };
     if (g.count > 1) entry.repeatIds = m.slice(g.start + 1, g.start + g.count).map((x) => x.i);
@@ -55,12 +55,13 @@ export function renderSnapshot(
   let pc: number | undefined = f?.pc;
   const responseTimesMs = f?.rt ? f.rt.slice() : [];
   for (const x of m) {
-    n[roleIndex(x.r)]!++;
+    const role = roleOf(st, x);
+    n[roleIndex(role)]!++;
     if (x.lr) weights.set(x.l, (weights.get(x.l) ?? 0) + x.b.length);
-    if (x.r === 'customer') {
+    if (role === 'customer') {
       lastCustomer = x.t;
       if (pc === undefined) pc = x.t;
-    } else if (x.r === 'agent' && pc !== undefined) {
+    } else if (role === 'agent' && pc !== undefined) {
       responseTimesMs.push(x.t - pc);
       pc = undefined;
     }

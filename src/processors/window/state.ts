@@ -14,9 +14,7 @@ export type Pii4 = [number, number, number, number];
 export interface StoredMessage {
   /** id (decimal string) */
   i: string;
-  /** role */
-  r: Role;
-  /** index into WindowState.sd (sender type and id) */
+  /** index into WindowState.sd (sender type, id and role) */
   s: number;
   /** body (cleaned, redacted) */
   b: string;
@@ -26,11 +24,13 @@ export interface StoredMessage {
   lr?: 1;
   /** createdAt, epoch ms */
   t: number;
-  /** updatedAt, epoch ms, when known (stale-update detection) */
+  /** updatedAt, epoch ms, when it differs from createdAt (stale-update detection) */
   u?: number;
   /** PII facts */
   p?: Pii4;
 }
+
+export type Sender = [type: string | null, id: string | null, role: Role];
 
 /** Role order used by the counter arrays. */
 export const ROLES: readonly Role[] = ['customer', 'agent', 'bot', 'unknown'];
@@ -60,8 +60,8 @@ export interface Folded {
 export interface WindowState {
   /** transcript, sorted by (createdAt, id as bigint) */
   m: StoredMessage[];
-  /** senders: [sendable_type, sendable_id] */
-  sd: Array<[string | null, string | null]>;
+  /** senders: [sendable_type, sendable_id, role]; messages point into it */
+  sd: Sender[];
   /** contact: index into sd of the first customer sender */
   ct?: number;
   f?: Folded;
@@ -83,6 +83,10 @@ export function emptyState(eventTime: number): WindowState {
 
 export function isEmpty(st: WindowState): boolean {
   return st.m.length === 0 && !st.f;
+}
+
+export function roleOf(st: Pick<WindowState, 'sd'>, m: StoredMessage): Role {
+  return st.sd[m.s]?.[2] ?? 'unknown';
 }
 
 export function roleIndex(role: Role): number {

@@ -4,7 +4,7 @@
 // and objects so a changelog write that still references an older state is
 // never mutated behind its back.
 import type { NormalizedMessage } from '../normalize/message.js';
-import { roleIndex, type Folded, type Pii4, type StoredMessage, type WindowState } from './state.js';
+import { roleIndex, roleOf, type Folded, type Pii4, type Sender, type StoredMessage, type WindowState } from './state.js';
 
 export interface Budget { maxMessages: number; maxChars: number }
 
@@ -56,7 +56,7 @@ function samePii(a: Pii4 | undefined, b: Pii4 | undefined): boolean {
 }
 
 function sameMessage(a: StoredMessage, b: StoredMessage): boolean {
-  return a.i === b.i && a.r === b.r && a.s === b.s && a.b === b.b && a.l === b.l && a.lr === b.lr
+  return a.i === b.i && a.s === b.s && a.b === b.b && a.l === b.l && a.lr === b.lr
     && a.t === b.t && a.u === b.u && samePii(a.p, b.p);
 }
 
@@ -66,10 +66,10 @@ function piiOf(msg: NormalizedMessage): Pii4 | undefined {
   return [p.emails, p.phones, p.cards, p.ids];
 }
 
-function senderIndex(sd: WindowState['sd'], type: string | null, id: string | null): { sd: WindowState['sd']; index: number } {
-  const i = sd.findIndex(([t, s]) => t === type && s === id);
+function senderIndex(sd: Sender[], type: string | null, id: string | null, role: Sender[2]): { sd: Sender[]; index: number } {
+  const i = sd.findIndex(([t, s, r]) => t === type && s === id && r === role);
   if (i >= 0) return { sd, index: i };
-  return { sd: [...sd, [type, id]], index: sd.length };
+  return { sd: [...sd, [type, id, role]], index: sd.length };
 }
 
 /** Index at which a message with (t, id) goes; searched from the end since most arrive in order. */
@@ -99,7 +99,7 @@ export function applyMessage(st: WindowState, msg: NormalizedMessage, eventTime:
 
   if (msg.op === 'delete') {
     if (existing) {
-      if (msg.sourceOp !== 'd' && msg.updatedAt != null && existing.u != null && msg.updatedAt < existing.u) return same('stale');
+      if (msg.sourceOp !== 'd' && msg.updatedAt != null && msg.updatedAt < (existing.u ?? existing.t)) return same('stale');
       const m = st.m.slice(0, pos).concat(st.m.slice(pos + 1));
       return { state: { ...st, m, x: withTombstone(st.x, msg.id, tombstoneTime(msg, eventTime)) }, outcome: 'deleted', changed: true, dirty: true };
     }
@@ -121,23 +121,23 @@ export function applyMessage(st: WindowState, msg: NormalizedMessage, eventTime:
     if (!x.length) x = undefined;
   }
   if (!existing && belowWatermark) return same('folded_away');
-  if (existing && msg.updatedAt != null && existing.u != null && msg.updatedAt < existing.u) return same('stale');
+  if (existing && msg.updatedAt != null && msg.updatedAt < (existing.u ?? existing.t)) return same('stale');
 
   const body = msg.bodyUnchanged ? existing?.b : (msg.body ?? undefined);
   if (body === undefined || (!existing && body === '')) return same('no_body');
 
-  const { sd, index } = senderIndex(st.sd, msg.sender.type, msg.sender.id);
-  const next: StoredMessage = { i: msg.id, r: msg.sender.role, s: index, b: body, l: existing && msg.bodyUnchanged ? existing.l : msg.language.code, t: msg.createdAt };
+  const { sd, index } = senderIndex(st.sd, msg.sender.type, msg.sender.id, msg.sender.role);
+  const next: StoredMessage = { i: msg.id, s: index, b: body, l: existing && msg.bodyUnchanged ? existing.l : msg.language.code, t: msg.createdAt };
   const reliable = existing && msg.bodyUnchanged ? existing.lr === 1 : msg.language.reliable;
   if (reliable) next.lr = 1;
-  if (msg.updatedAt != null) next.u = msg.updatedAt;
+  if (msg.updatedAt != null && msg.updatedAt !== msg.createdAt) next.u = msg.updatedAt;
   const pii = existing && msg.bodyUnchanged ? existing.p : piiOf(msg);
   if (pii) next.p = pii;
 
   if (existing && sameMessage(existing, next)) {
     return x === st.x ? same('unchanged') : { state: { ...st, x }, outcome: 'unchanged', changed: false, dirty: true };
   }
-  const contentSame = existing !== undefined && existing.b === next.b && existing.r === next.r && existing.s === next.s && existing.t === next.t;
+  const contentSame = existing !== undefined && existing.b === next.b && existing.s === next.s && existing.t === next.t;
 
   let m: StoredMessage[];
   if (existing && existing.t === next.t) {
@@ -150,7 +150,7 @@ export function applyMessage(st: WindowState, msg: NormalizedMessage, eventTime:
   let state: WindowState = { ...st, m, sd };
   if (x !== st.x) state.x = x;
   if (!x) delete state.x;
-  if (state.ct === undefined && next.r === 'customer') state.ct = index;
+  if (state.ct === undefined && msg.sender.role === 'customer') state.ct = index;
   state = foldToBudget(state, budget);
   // An edit that only moved updatedAt (or metadata we do not show) still needs a put, not an emission.
   const changed = !existing || !contentSame || !samePii(existing.p, next.p) || existing.l !== next.l || existing.lr !== next.lr;
@@ -160,13 +160,14 @@ export function applyMessage(st: WindowState, msg: NormalizedMessage, eventTime:
 /** A transcript entry as shown downstream: consecutive repeats of one customer text are one group. */
 export interface Group { start: number; count: number }
 
-export function collapse(m: StoredMessage[]): Group[] {
+export function collapse(st: Pick<WindowState, 'm' | 'sd'>): Group[] {
+  const m = st.m;
   const groups: Group[] = [];
   let prevKey: string | null = null;
   let prev: StoredMessage | undefined;
   for (let i = 0; i < m.length; i++) {
     const cur = m[i]!;
-    const key = cur.r === 'customer' ? repeatKey(cur.b) : null;
+    const key = roleOf(st, cur) === 'customer' ? repeatKey(cur.b) : null;
     if (key !== null && prev && prevKey === key && prev.s === cur.s && groups.length) {
       groups[groups.length - 1]!.count++;
     } else {
@@ -181,7 +182,7 @@ export function collapse(m: StoredMessage[]): Group[] {
 /** Folds the oldest groups into counters until the transcript fits both budgets (one group always stays). */
 export function foldToBudget(st: WindowState, budget: Budget): WindowState {
   if (st.m.length <= 1) return st;
-  const groups = collapse(st.m);
+  const groups = collapse(st);
   let chars = 0;
   for (const g of groups) chars += st.m[g.start]!.b.length;
   let k = 0;
@@ -191,7 +192,7 @@ export function foldToBudget(st: WindowState, budget: Budget): WindowState {
   }
   if (k === 0) return st;
   const cut = groups[k]!.start;
-  return { ...st, m: st.m.slice(cut), f: foldInto(st.f, st.m.slice(0, cut)) };
+  return { ...st, m: st.m.slice(cut), f: foldInto(st.f, st.m.slice(0, cut), st.sd) };
 }
 
 function addPii(a: Pii4 | undefined, b: Pii4 | undefined): Pii4 | undefined {
@@ -201,7 +202,7 @@ function addPii(a: Pii4 | undefined, b: Pii4 | undefined): Pii4 | undefined {
 }
 
 /** Adds folded messages (in order, all newer than the previous fold) to the folded counters. */
-export function foldInto(prev: Folded | undefined, msgs: StoredMessage[]): Folded {
+export function foldInto(prev: Folded | undefined, msgs: StoredMessage[], sd: Sender[]): Folded {
   const first = msgs[0]!;
   const last = msgs[msgs.length - 1]!;
   const f: Folded = prev
@@ -212,12 +213,13 @@ export function foldInto(prev: Folded | undefined, msgs: StoredMessage[]): Folde
   let lw = f.lw ? { ...f.lw } : undefined;
   let p = f.p;
   for (const m of msgs) {
-    f.n[roleIndex(m.r)]! += 1;
+    const role = roleOf({ sd }, m);
+    f.n[roleIndex(role)]! += 1;
     f.ch += m.b.length;
-    if (m.r === 'customer') {
+    if (role === 'customer') {
       f.lc = m.t;
       if (pc === undefined) pc = m.t;
-    } else if (m.r === 'agent' && pc !== undefined) {
+    } else if (role === 'agent' && pc !== undefined) {
       rt.push(m.t - pc);
       pc = undefined;
     }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CONVERSATION_STORE } from '../../../src/processors/window/window-processor.js';
 import type { WindowState } from '../../../src/processors/window/state.js';
+import type { ConversationSnapshot } from '../../../src/processors/window/snapshot.js';
 import { agent, del, edit, msg, MIN, pipe, SEC, simpleHot, snaps, T0, tick, windowDriver } from './fixtures.js';
 
 const bodies = (s: { transcript: Array<{ body: string }> }) => s.transcript.map((e) => e.body);
@@ -314,7 +315,7 @@ describe('window: restart', () => {
         () => tick(d, T0 + 4 * MIN + 30 * SEC),
         () => tick(d, T0 + 6 * MIN),
       ];
-      const out: unknown[] = [];
+      const out: ConversationSnapshot[] = [];
       for (let i = 0; i < steps.length; i++) {
         await steps[i]!();
         if (i === restartAfter) {
@@ -326,11 +327,11 @@ describe('window: restart', () => {
         }
       }
       out.push(...snaps(d));
-      return out.map((s) => ({ ...(s as object), emittedAt: 0 }));
+      return out.map((s) => ({ ...s, emittedAt: 0 }));
     };
     const uninterrupted = await run(null);
     const restarted = await run(4);
-    expect(uninterrupted.map((s) => (s as { version: number }).version)).toEqual([1, 2]);
+    expect(uninterrupted.map((s) => s.version)).toEqual([1, 2]);
     expect(restarted).toEqual(uninterrupted);
   });
 });
