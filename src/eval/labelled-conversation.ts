@@ -1,0 +1,20 @@
+// The eval input format: one JSON object per line.
+// {conversation_id, label: high|medium|low, messages: [{role, body, created_at}]}
+import { z } from 'zod';
+
+export const EVAL_LABELS = ['high', 'medium', 'low'] as const;
+export type EvalLabel = (typeof EVAL_LABELS)[number];
+
+export const labelledConversationSchema = z.object({
+  conversation_id: z.union([z.string(), z.number()]).transform(String),
+  label: z.enum(EVAL_LABELS),
+  messages: z.array(z.object({
+    id: z.union([z.string(), z.number()]).transform(String).optional(),
+    role: z.enum(['customer', 'agent', 'bot', 'unknown']),
+    body: z.string(),
+    /** ISO date or epoch ms; missing times are spaced a few seconds apart. */
+    created_at: z.union([z.string(), z.number()]).optional(),
+  })).min(1),
+});
+
+export type LabelledConversation = z.infer<typeof labelledConversationSchema>;

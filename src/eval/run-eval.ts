@@ -1,0 +1,82 @@
+// Scores labelled conversations through the production path:
+// messages → ConversationSnapshot → extractRules → tier.
+import { readFileSync } from 'node:fs';
+import { configError } from '../core/errors.js';
+import { loadCatalog, type SignalCatalog, type Tier } from '../processors/extract/catalog.js';
+import { extractRules } from '../processors/extract/extract-rules.js';
+import { snapshotFromConversation } from './conversation-snapshot.js';
+import { loadDataset, type DatasetOptions } from './datasets.js';
+import { labelledConversationSchema, type EvalLabel, type LabelledConversation } from './labelled-conversation.js';
+import { binaryScores, confusionMatrix, type BinaryScores, type Confusion } from './metrics.js';
+
+export const TIER_LABEL: Record<Tier, EvalLabel> = { qualified: 'high', nurturing: 'medium', unqualified: 'low' };
+
+export interface EvalOptions {
+  /** A JSONL file in the eval format. */
+  input?: string;
+  /** A dataset name from shared/datasets (converted on the fly). */
+  dataset?: string;
+  split?: DatasetOptions['split'];
+  datasetsDir?: string;
+  /** Catalog name or path (default: `default`). */
+  catalog?: string | SignalCatalog;
+  /** Include every prediction in the report. */
+  details?: boolean;
+}
+
+export interface EvalPrediction { conversationId: string; label: EvalLabel; predicted: EvalLabel; ruleScore: number; signals: string[] }
+
+export interface EvalReport {
+  source: string;
+  catalog: string;
+  count: number;
+  high: Pick<BinaryScores, 'precision' | 'recall' | 'f1'> & { tp: number; fp: number; fn: number; tn: number };
+  /** confusion[actual][predicted]; present when the data has medium labels. */
+  confusion?: Confusion;
+  labels: Record<EvalLabel, number>;
+  predictions?: EvalPrediction[];
+}
+
+export function parseJsonl(text: string, source = 'input'): LabelledConversation[] {
+  return text.split('\n').map((l, i) => [l, i + 1] as const).filter(([l]) => l.trim()).map(([l, n]) => {
+    let json: unknown;
+    try { json = JSON.parse(l); } catch (err) { throw configError(`${source}:${n}: not JSON (${(err as Error).message})`); }
+    const r = labelledConversationSchema.safeParse(json);
+    if (!r.success) throw configError(`${source}:${n}: ${r.error.issues.map((i) => `${i.path.join('.') || 'line'}: ${i.message}`).join('; ')}`);
+    return r.data;
+  });
+}
+
+export function predict(conv: LabelledConversation, catalog: SignalCatalog): EvalPrediction {
+  const snap = snapshotFromConversation(conv);
+  const res = extractRules(snap, catalog, snap.lastMessageAt);
+  return { conversationId: conv.conversation_id, label: conv.label, predicted: TIER_LABEL[res.tier], ruleScore: res.ruleScore, signals: res.signals.map((s) => s.id) };
+}
+
+export function evaluate(conversations: LabelledConversation[], catalog: SignalCatalog, source: string, details = false): EvalReport {
+  const predictions = conversations.map((c) => predict(c, catalog));
+  const pairs = predictions.map((p) => ({ actual: p.label, predicted: p.predicted }));
+  const labels = { high: 0, medium: 0, low: 0 } as Record<EvalLabel, number>;
+  for (const p of predictions) labels[p.label]++;
+  return {
+    source,
+    catalog: catalog.version,
+    count: conversations.length,
+    high: binaryScores(pairs),
+    ...(labels.medium > 0 ? { confusion: confusionMatrix(pairs) } : {}),
+    labels,
+    ...(details ? { predictions } : {}),
+  };
+}
+
+export function runEval(opts: EvalOptions): EvalReport {
+  if (!opts.input === !opts.dataset) throw configError('eval needs exactly one of --input FILE.jsonl or --dataset NAME');
+  const catalog = typeof opts.catalog === 'object' ? opts.catalog : loadCatalog(opts.catalog ?? 'default');
+  if (opts.input) return evaluate(parseJsonl(readFileSync(opts.input, 'utf8'), opts.input), catalog, opts.input, opts.details);
+  const dsOpts: DatasetOptions = {};
+  if (opts.split) dsOpts.split = opts.split;
+  if (opts.datasetsDir) dsOpts.dir = opts.datasetsDir;
+  const data = loadDataset(opts.dataset!, dsOpts);
+  const source = opts.dataset === 'hint3-sofmattress' ? `${opts.dataset}/${opts.split ?? 'test'}` : opts.dataset!;
+  return evaluate(data, catalog, source, opts.details);
+}

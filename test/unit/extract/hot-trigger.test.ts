@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../../src/processors/extract/catalog.js';
+import { createHotTriggerDetector } from '../../../src/processors/extract/hot-trigger.js';
+import type { NormalizedMessage, Role } from '../../../src/processors/normalize/message.js';
+
+function msg(body: string | null, role: Role = 'customer', op: 'upsert' | 'delete' = 'upsert'): NormalizedMessage {
+  return {
+    schema: 'leadwire.messages.v1', op, sourceOp: 'c', id: '1', conversationId: '9', replyId: null,
+    sender: { type: null, id: null, role }, type: 'text', body, bodyUnchanged: false,
+    language: { code: 'es', confidence: 1, reliable: true }, pii: { emails: 0, phones: 0, cards: 0, ids: 0 },
+    words: 1, chars: 1, createdAt: 0, updatedAt: null, deletedAt: null,
+    source: { lsn: null, txId: null, tsMs: null, snapshot: false, table: null },
+  };
+}
+
+describe('createHotTriggerDetector', () => {
+  const catalog = loadCatalog('equipment-manufacturer');
+  const detect = createHotTriggerDetector(catalog, ['asks_price', 'asks_quote', 'asks_visit', 'ready_to_buy']);
+
+  it('returns the trigger ids found in a customer message', () => {
+    expect(detect(msg('¿Me pasan una cotización? Quiero visitar la fábrica')).sort()).toEqual(['asks_quote', 'asks_visit']);
+    expect(detect(msg('I want to buy two machines'))).toEqual(['ready_to_buy']);
+  });
+
+  it('ignores signals that are not triggers', () => {
+    expect(detect(msg('hacemos 2.000 panes al día'))).toEqual([]);
+  });
+
+  it('only customer messages count', () => {
+    expect(detect(msg('¿Quiere una cotización?', 'agent'))).toEqual([]);
+    expect(detect(msg('¿Quiere una cotización?', 'bot'))).toEqual([]);
+    expect(detect(msg(null))).toEqual([]);
+    expect(detect(msg('cotización', 'customer', 'delete'))).toEqual([]);
+  });
+
+  it('respects negation', () => {
+    expect(detect(msg('no necesito cotización'))).toEqual([]);
+  });
+
+  it('reports unknown trigger ids, and throws on them when strict', () => {
+    const d = createHotTriggerDetector(loadCatalog('default'), ['asks_quote', 'asks_visit']);
+    expect(d.unknownTriggers).toEqual(['asks_visit']);
+    expect(() => createHotTriggerDetector(loadCatalog('default'), ['asks_visit'], { strict: true })).toThrow(/asks_visit/);
+  });
+});
