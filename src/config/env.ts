@@ -24,6 +24,8 @@ export const envVars: EnvVar[] = [
   { env: 'WINDOW_MAX_MESSAGES', path: 'window.maxMessages', doc: 'Messages kept in the transcript' },
   { env: 'WINDOW_MAX_CHARS', path: 'window.maxChars', doc: 'Characters kept in the transcript' },
   { env: 'WINDOW_HOT_TRIGGERS', path: 'window.hotTriggers', doc: 'Signal ids that emit a snapshot at once' },
+  { env: 'LEADWIRE_CATALOG', path: 'extract.catalog', doc: 'Signal catalog: a name in catalogs/ or a YAML path' },
+  { env: 'EXTRACT_CONCURRENCY', path: 'extract.concurrency', doc: 'Conversations extracted at once per partition' },
   { env: 'DATABASE_URL', path: 'database.url', doc: 'PostgreSQL for the query-based reader and analytics', secret: true },
   { env: 'CONNECT_URL', path: 'connectUrl', doc: 'Kafka Connect REST endpoint' },
   { env: 'SCHEMA_REGISTRY_URL', path: 'schemaRegistryUrl', doc: 'Confluent-compatible schema registry (optional)' },

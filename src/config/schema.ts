@@ -64,6 +64,13 @@ export const windowSchema = z.object({
   wallClockClose: bool.default(true),
 });
 
+export const extractSchema = z.object({
+  /** A catalog name in catalogs/ (default, equipment-manufacturer) or a path to a YAML file. */
+  catalog: z.string().default('default'),
+  /** Records of different conversations extracted at once (the LLM path is slow). */
+  concurrency: int.min(1).default(16),
+});
+
 export const databaseSchema = z.object({
   url: z.string().optional(),
 });
@@ -76,6 +83,7 @@ export const configSchema = z.object({
   topics: topicsSchema.default(topicsSchema.parse({})),
   normalize: normalizeSchema.default(normalizeSchema.parse({})),
   window: windowSchema.default(windowSchema.parse({})),
+  extract: extractSchema.default(extractSchema.parse({})),
   database: databaseSchema.default({}),
   log: logSchema.default({ level: 'info' }),
   connectUrl: z.string().default('http://127.0.0.1:8083'),
@@ -97,6 +105,7 @@ export type KafkaConfig = Config['kafka'];
 export type TopicsConfig = Config['topics'];
 export type NormalizeConfig = Config['normalize'];
 export type WindowConfig = Config['window'];
+export type ExtractConfig = Config['extract'];
 
 export function sourceTopic(t: TopicsConfig): string {
   return t.source ?? `${t.sourcePrefix}.public.wire_messages`;

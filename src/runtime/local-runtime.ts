@@ -31,6 +31,10 @@ export interface LocalRuntime {
  * durable across processes.
  */
 export function createLocalRuntime(topology: TopologySpec, deps: { clock: Clock; logger: Logger; partitions: number; batchSize?: number }): LocalRuntime {
+  // Flushing a finished input moves this runtime's wall clock forward (skew),
+  // so processors see the quiet time pass instead of it being faked per timer.
+  let skew = 0;
+  const clock: Clock = { now: () => deps.clock.now() + skew };
   const topics = new Map<string, StoredMessage[][]>();
   const listeners = new Map<string, Set<TopicListener>>();
   const partitionsOf = (topic: string) => topology.topics.find((t) => t.name === topic)?.partitions ?? deps.partitions;
@@ -42,7 +46,7 @@ export function createLocalRuntime(topology: TopologySpec, deps: { clock: Clock;
   const executors = new Map<string, StageExecutor>();
   const positions = new Map<string, number[]>();
   for (const stage of topology.stages) {
-    executors.set(stage.name, new StageExecutor(stage, { app: topology.app, clock: deps.clock, logger: deps.logger.child({ stage: stage.name }), dlqTopic: topology.dlqTopic, partitionsOf }));
+    executors.set(stage.name, new StageExecutor(stage, { app: topology.app, clock, logger: deps.logger.child({ stage: stage.name }), dlqTopic: topology.dlqTopic, partitionsOf }));
     positions.set(stage.name, Array.from({ length: partitionsOf(stage.input.topic) }, () => 0));
   }
   const changelogTopics = new Set<string>();
@@ -89,18 +93,27 @@ export function createLocalRuntime(topology: TopologySpec, deps: { clock: Clock;
 
   async function runUntilIdle(opts: { flushWallTimers?: boolean } = {}): Promise<number> {
     let total = 0;
+    let flushPasses = 0;
     for (;;) {
       let n = 0;
       for (const name of executors.keys()) n += await stepStage(name);
       if (n === 0 && opts.flushWallTimers) {
         let fired = 0;
-        for (const ex of executors.values()) {
-          // The input is exhausted, so every open session is quiet: fire every wall timer.
-          fired += ex.fireWallTimers(Number.POSITIVE_INFINITY);
-          await ex.drain();
-          commit(ex);
+        // The input is exhausted, so every open session is quiet: move this
+        // runtime's wall clock to the next deadline and fire what is due.
+        let next = Number.POSITIVE_INFINITY;
+        for (const ex of executors.values()) next = Math.min(next, ex.nextWallDeadline());
+        if (next !== Number.POSITIVE_INFINITY) {
+          const now = clock.now();
+          if (next > now) skew += next - now;
+          for (const ex of executors.values()) {
+            fired += ex.fireWallTimers();
+            await ex.drain();
+            commit(ex);
+          }
         }
-        if (fired > 0) continue;
+        // A processor that keeps rescheduling wall timers forever would never let a flush end.
+        if (fired > 0 && ++flushPasses < 10_000) continue;
       }
       total += n;
       if (n === 0) return total;

@@ -153,6 +153,12 @@ export class StageExecutor {
     return n;
   }
 
+  nextWallDeadline(): number {
+    let n = Number.POSITIVE_INFINITY;
+    for (const s of this.parts.values()) n = Math.min(n, s.task.nextDeadline('wall') ?? Number.POSITIVE_INFINITY);
+    return n;
+  }
+
   /** Waits for all running units of all partitions. */
   async drain(): Promise<void> {
     await Promise.all([...this.parts.values()].map((s) => s.task.drain()));

@@ -219,9 +219,12 @@ export class StageTask {
     const timerStore = this.stores.get(TIMER_STORE)! as TaskStore<Timer>;
     let fired = 0;
     const pending: Promise<void>[] = [];
-    for (let t = this.heaps[kind].popDue(now); t; t = this.heaps[kind].popDue(now)) {
+    // Take the due set first: a timer that reschedules itself in onTimer waits
+    // for the next pass instead of spinning in this one.
+    const due: Timer[] = [];
+    for (let t = this.heaps[kind].popDue(now); t; t = this.heaps[kind].popDue(now)) due.push(t);
+    for (const timer of due) {
       fired++;
-      const timer = t;
       const unit = newUnit(null);
       this.emitTimerUnit(unit);
       const runIt = (): Promise<void> | void => this.invoke(unit, () => {

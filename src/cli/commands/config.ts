@@ -1,0 +1,19 @@
+import { Command } from 'commander';
+import { envVars } from '../../config/env.js';
+import { loadConfig } from '../../config/load.js';
+
+export function configCommand(): Command {
+  return new Command('config')
+    .description('check the configuration, or print the table of environment variables')
+    .option('--table', 'print the environment variables as a Markdown table')
+    .action((opts: { table?: boolean }) => {
+      if (opts.table) {
+        process.stdout.write('| Variable | Setting | What it does |\n|---|---|---|\n');
+        for (const v of envVars) process.stdout.write(`| \`${v.env}\` | \`${v.path}\` | ${v.doc}${v.secret ? ' (secret: environment only)' : ''} |\n`);
+        return;
+      }
+      const c = loadConfig();
+      const redacted = { ...c, database: { url: c.database.url ? c.database.url.replace(/\/\/([^@/]*)@/, '//***@') : undefined } };
+      process.stdout.write(`${JSON.stringify(redacted, null, 2)}\n`);
+    });
+}

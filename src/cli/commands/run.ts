@@ -1,0 +1,38 @@
+import { Command } from 'commander';
+import { loadConfig } from '../../config/load.js';
+import { buildTopology } from '../../topology/topology.js';
+import { startKafkaRuntime } from '../../runtime/kafka/kafka-runtime.js';
+import { moduleLogger, rootLogger } from '../../core/logger.js';
+import { enableDefaultMetrics } from '../../core/metrics.js';
+
+const collect = (v: string, prev: string[]) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+
+/** `leadwire run --stage X [--stage Y]`: stages on Kafka, each its own consumer group. */
+export function runCommand(): Command {
+  return new Command('run')
+    .description('run one or more stages on Kafka (exactly-once, each stage its own consumer group)')
+    .requiredOption('--stage <name>', 'stage to run (repeat or comma-separate for several; "all" for every stage)', collect, [])
+    .action(async (opts: { stage: string[] }) => {
+      const config = loadConfig();
+      rootLogger(config.log.level);
+      enableDefaultMetrics();
+      const log = moduleLogger('run');
+      const topology = buildTopology(config);
+      const stages = opts.stage.includes('all') ? topology.stages.map((s) => s.name) : opts.stage;
+      const rt = await startKafkaRuntime(topology, { cfg: config.kafka, clock: { now: () => Date.now() }, logger: log, stages });
+      log.info({ stages, brokers: config.kafka.brokers }, 'running');
+      let stopping = false;
+      const shutdown = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        log.info({ signal }, 'draining and leaving the group');
+        const force = setTimeout(() => { log.error('shutdown took too long; exiting'); process.exit(1); }, 30_000);
+        await rt.stop();
+        clearTimeout(force);
+        process.exit(0);
+      };
+      process.on('SIGTERM', () => void shutdown('SIGTERM'));
+      process.on('SIGINT', () => void shutdown('SIGINT'));
+      await rt.done;
+    });
+}

@@ -1,0 +1,27 @@
+import { Command, CommanderError } from 'commander';
+import { LeadwireError } from '../core/errors.js';
+import { startCommand } from './commands/start.js';
+import { runCommand } from './commands/run.js';
+import { describeCommand } from './commands/describe.js';
+import { topicsCommand } from './commands/topics.js';
+import { configCommand } from './commands/config.js';
+import { stackCommand } from './commands/stack.js';
+
+const program = new Command('leadwire')
+  .description('finds qualified sales leads in chat conversations as they happen')
+  .showHelpAfterError()
+  .exitOverride();
+
+for (const c of [startCommand(), runCommand(), describeCommand(), topicsCommand(), configCommand(), stackCommand()]) program.addCommand(c);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) process.exit(err.exitCode);
+  if (err instanceof LeadwireError && err.kind === 'config') {
+    process.stderr.write(`leadwire: ${err.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`leadwire: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,75 @@
+// The whole leadwire topology in one place: sources, stages, stores, sinks and
+// topic names. Both runtimes run exactly this; `leadwire describe` prints it.
+import type { Config } from '../config/schema.js';
+import { sourceTopic } from '../config/schema.js';
+import type { StageSpec, TopologySpec } from './stage.js';
+import { leadwireTopics } from './topics.js';
+import { createNormalizeProcessor, MESSAGE_INDEX_STORE } from '../processors/normalize/normalize-processor.js';
+import { createWindowProcessor, CONVERSATION_STORE } from '../processors/window/window-processor.js';
+import { loadCatalog } from '../processors/extract/catalog.js';
+import { createHotTriggerDetector } from '../processors/extract/hot-trigger.js';
+import type { SignalCatalog } from '../processors/extract/catalog.js';
+
+export const APP_ID = 'leadwire';
+
+export const STAGE = {
+  normalize: 'normalize',
+  window: 'window',
+} as const;
+export type StageName = (typeof STAGE)[keyof typeof STAGE];
+
+export const STORE = {
+  messageIndex: MESSAGE_INDEX_STORE,
+  conversations: CONVERSATION_STORE,
+} as const;
+
+export interface TopologyPorts {
+  catalog?: SignalCatalog;
+}
+
+export function buildTopology(config: Config, ports: TopologyPorts = {}): TopologySpec {
+  const t = config.topics;
+  const catalog = ports.catalog ?? loadCatalog(config.extract.catalog);
+  const detectHot = createHotTriggerDetector(catalog, config.window.hotTriggers);
+
+  const normalize: StageSpec = {
+    name: STAGE.normalize,
+    doc: 'Validates Debezium envelopes, filters, cleans, detects language, redacts PII, resolves roles, dedupes; re-keys by conversation_id',
+    input: { topic: sourceTopic(t), serde: 'bytes' },
+    outputs: { default: { topic: t.messages } },
+    stores: [{ name: STORE.messageIndex, doc: 'message id → conversation id, so deletes that carry only the key can be routed' }],
+    processor: () => createNormalizeProcessor(config.normalize),
+    concurrency: 1,
+  };
+
+  const window: StageSpec = {
+    name: STAGE.window,
+    doc: 'Per-conversation session window: bounded ordered transcript, counters; snapshots on gap, max delay or hot trigger',
+    input: { topic: t.messages, serde: 'json' },
+    outputs: { default: { topic: t.conversations } },
+    stores: [{ name: STORE.conversations, doc: 'conversation state: transcript, counters, pending changes, last emitted version/hash' }],
+    processor: () => createWindowProcessor(config.window, { detectHot }),
+    concurrency: 1,
+    wallTimerIntervalMs: 1000,
+  };
+
+  return { app: APP_ID, dlqTopic: t.dlq, topics: leadwireTopics(config), stages: [normalize, window] };
+}
+
+/** A human-readable description of the topology (`leadwire describe`). */
+export function describeTopology(topo: TopologySpec): string {
+  const lines: string[] = [`Topology ${topo.app}`, ''];
+  for (const s of topo.stages) {
+    lines.push(`Stage ${s.name}  (consumer group ${topo.app}-${s.name}, concurrency ${s.concurrency})`);
+    lines.push(`  ${s.doc}`);
+    lines.push(`  source  ${s.input.topic}  [${s.input.serde}]`);
+    for (const [name, o] of Object.entries(s.outputs)) lines.push(`  sink    ${o.topic}${name === 'default' ? '' : `  (${name})`}`);
+    for (const st of s.stores) lines.push(`  store   ${st.name}  → changelog ${topo.app}-${s.name}-${st.name}-changelog (compacted): ${st.doc}`);
+    lines.push(`  store   __timers  → changelog ${topo.app}-${s.name}-__timers-changelog (compacted): event/wall timers`);
+    lines.push(`  dlq     ${topo.dlqTopic}`);
+    lines.push('');
+  }
+  lines.push('Topics');
+  for (const t of topo.topics) lines.push(`  ${t.name}${t.compacted ? ' (compacted)' : ''}: ${t.doc}`);
+  return lines.join('\n');
+}
