@@ -1,15 +1,25 @@
-// Builds the ConversationSnapshot the window stage would emit for a whole
-// labelled conversation (one session, nothing folded), so eval scores through
-// extractRules exactly as production does.
-import { createHash } from 'node:crypto';
-import type { PiiFacts } from '../processors/normalize/message.js';
-import type { ConversationSnapshot, TranscriptEntry } from '../processors/window/snapshot.js';
+// Builds the ConversationSnapshot that production would emit for a whole
+// labelled conversation: each message goes through normalize's own cleaning,
+// PII redaction and language detection, then through the window's transcript
+// (applyMessage, budget folding) and renderer, as one session closed at the end.
+// Eval thus scores exactly what the extract stage would see.
+import { normalizeSchema, windowSchema } from '../config/schema.js';
+import { cleanText } from '../processors/normalize/clean-text.js';
+import { detectLanguage } from '../processors/normalize/detect-language.js';
+import type { NormalizedMessage } from '../processors/normalize/message.js';
+import { redactPii } from '../processors/normalize/redact-pii.js';
+import { renderSnapshot } from '../processors/window/render.js';
+import type { ConversationSnapshot } from '../processors/window/snapshot.js';
+import { emptyState } from '../processors/window/state.js';
+import { applyMessage, type Budget } from '../processors/window/transcript.js';
 import type { LabelledConversation } from './labelled-conversation.js';
 
 const STEP_MS = 5_000;
-const NO_PII: PiiFacts = { emails: 0, phones: 0, cards: 0, ids: 0 };
-const PHONE = /(?:\+?\d[\d\s().-]{6,}\d)/g;
-const EMAIL = /[^\s@]+@[^\s@]+\.[^\s@]+/g;
+const PLACEHOLDERS = /\[(?:email|phone|card|id)\]/g;
+const normalizeDefaults = normalizeSchema.parse({});
+const windowDefaults = windowSchema.parse({});
+const DEFAULT_BUDGET: Budget = { maxMessages: windowDefaults.maxMessages, maxChars: windowDefaults.maxChars };
+const SENDER_TYPE = { customer: 'App\\Models\\Customer', agent: 'App\\Models\\User', bot: 'App\\Models\\Bot', unknown: null } as const;
 
 function toMs(v: string | number | undefined, fallback: number): number {
   if (v === undefined) return fallback;
@@ -17,72 +27,34 @@ function toMs(v: string | number | undefined, fallback: number): number {
   return Number.isFinite(n) ? n : fallback;
 }
 
-function piiOf(body: string): PiiFacts {
-  const phones = (body.match(PHONE) ?? []).filter((m) => m.replace(/\D/g, '').length >= 7).length;
-  const emails = (body.match(EMAIL) ?? []).length;
-  return phones + emails ? { ...NO_PII, phones, emails } : NO_PII;
-}
-
-/** Language by a majority of cheap stopword votes; the extractor tries both catalogs' languages anyway. */
-function guessLanguage(text: string): string {
-  const w = text.toLowerCase().match(/\p{L}+/gu) ?? [];
-  const es = w.filter((x) => ['el', 'la', 'de', 'que', 'quiero', 'precio', 'por', 'para', 'con', 'una', 'hola', 'gracias', 'cuanto', 'cuánto'].includes(x)).length;
-  const en = w.filter((x) => ['the', 'i', 'to', 'a', 'my', 'you', 'is', 'for', 'can', 'want', 'me', 'how', 'what', 'please'].includes(x)).length;
-  if (es === en) return 'und';
-  return es > en ? 'es' : 'en';
-}
-
-export function snapshotFromConversation(conv: LabelledConversation, start = 0): ConversationSnapshot {
-  const transcript: TranscriptEntry[] = conv.messages.map((m, i) => ({
-    id: m.id ?? `${conv.conversation_id}-${i + 1}`,
-    role: m.role,
-    senderType: null,
-    senderId: null,
-    body: m.body.replace(/\s+/g, ' ').trim(),
-    language: guessLanguage(m.body),
-    createdAt: toMs(m.created_at, start + i * STEP_MS),
-    repeat: 1,
-    pii: piiOf(m.body),
-  }));
-  transcript.sort((a, b) => a.createdAt - b.createdAt);
-  const counters = { customer: 0, agent: 0, bot: 0, unknown: 0, total: transcript.length };
-  const responseTimesMs: number[] = [];
-  let pendingCustomerAt: number | null = null;
-  let lastCustomerMessageAt: number | null = null;
-  for (const e of transcript) {
-    counters[e.role]++;
-    if (e.role === 'customer') {
-      lastCustomerMessageAt = e.createdAt;
-      pendingCustomerAt ??= e.createdAt;
-    } else if (e.role === 'agent' && pendingCustomerAt !== null) {
-      responseTimesMs.push(e.createdAt - pendingCustomerAt);
-      pendingCustomerAt = null;
-    }
-  }
-  const langs = transcript.filter((e) => e.role === 'customer' && e.language !== 'und').map((e) => e.language);
-  const es = langs.filter((l) => l === 'es').length;
-  const code = langs.length === 0 ? 'und' : es * 2 >= langs.length ? (es * 2 === langs.length ? 'und' : 'es') : 'en';
-  const pii = transcript.reduce((p, e) => ({ emails: p.emails + e.pii.emails, phones: p.phones + e.pii.phones, cards: 0, ids: 0 }), { ...NO_PII });
-  const hash = createHash('sha256').update(JSON.stringify(transcript.map((e) => [e.id, e.role, e.body]))).digest('hex');
-  const first = transcript[0]!.createdAt;
-  const last = transcript[transcript.length - 1]!.createdAt;
+/** The leadwire.messages.v1 record normalize would produce for this message. */
+export function normalizedFromLabelled(conv: LabelledConversation, i: number, start: number): NormalizedMessage {
+  const m = conv.messages[i]!;
+  const cleaned = cleanText(m.body, normalizeDefaults.maxBodyChars);
+  const { text: body, pii } = redactPii(cleaned.text);
+  const words = body.split(/\s+/).filter(Boolean).length;
+  const hasPii = pii.emails + pii.phones + pii.cards + pii.ids > 0;
+  const language = body ? detectLanguage(hasPii ? body.replace(PLACEHOLDERS, ' ').trim() : body, words) : { code: 'und', confidence: 0, reliable: false };
+  const createdAt = toMs(m.created_at, start + i * STEP_MS);
+  // Window ids are bigint decimal strings: dataset ids that are not get the message's position.
+  const id = m.id && /^\d{1,19}$/.test(m.id) ? m.id : String(i + 1);
   return {
-    schema: 'leadwire.conversations.v1',
-    conversationId: conv.conversation_id,
-    version: 1,
-    contentHash: hash,
-    reason: 'flush',
-    triggers: [],
-    transcript,
-    folded: { messages: 0, customer: 0, agent: 0, chars: 0 },
-    counters,
-    firstMessageAt: first,
-    lastMessageAt: last,
-    lastCustomerMessageAt,
-    responseTimesMs,
-    language: { code, confidence: langs.length ? Math.max(es, langs.length - es) / langs.length : 0 },
-    pii,
-    contact: null,
-    emittedAt: last,
+    schema: 'leadwire.messages.v1', op: 'upsert', sourceOp: 'c', id, conversationId: conv.conversation_id, replyId: null,
+    sender: { type: SENDER_TYPE[m.role], id: m.role === 'customer' ? '1' : '2', role: m.role },
+    type: 'text', body, bodyUnchanged: false, language: { ...language }, pii, words, chars: [...body].length,
+    createdAt, updatedAt: null, deletedAt: null,
+    source: { lsn: null, txId: null, tsMs: createdAt, snapshot: false, table: 'wire_messages' },
   };
+}
+
+export function snapshotFromConversation(conv: LabelledConversation, start = 0, budget: Budget = DEFAULT_BUDGET): ConversationSnapshot {
+  let st = emptyState(start);
+  let last = start;
+  for (let i = 0; i < conv.messages.length; i++) {
+    const msg = normalizedFromLabelled(conv, i, start);
+    last = Math.max(last, msg.createdAt);
+    const res = applyMessage(st, msg, msg.createdAt, budget);
+    if (res.dirty) st = { ...res.state, le: Math.max(res.state.le, msg.createdAt) };
+  }
+  return renderSnapshot(conv.conversation_id, st, 'flush', [], last, 1);
 }
