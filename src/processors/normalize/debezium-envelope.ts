@@ -81,7 +81,9 @@ const timeValue = z.union([z.number(), z.bigint(), z.string()]).nullish()
 const nullableId = idValue.nullish().transform((v) => v ?? null);
 const nullableText = z.string().nullish().transform((v) => v ?? null);
 
-const rowSchema = z.looseObject({
+// Plain (stripping) objects: unknown keys are skipped, not copied, which is
+// measurably cheaper than looseObject on every message.
+const rowSchema = z.object({
   id: idValue,
   conversation_id: nullableId,
   sendable_id: nullableId,
@@ -109,7 +111,7 @@ const rowSchema = z.looseObject({
 
 const bigish = z.union([z.number(), z.bigint(), z.string()]).nullish().transform((v) => (v === null || v === undefined ? null : String(v)));
 
-const sourceSchema = z.looseObject({
+const sourceSchema = z.object({
   ts_ms: z.union([z.number(), z.bigint()]).nullish(),
   // Debezium ≥1.x: "true" | "false" | "first" | "last" | "incremental" | ...; 0.x: boolean.
   snapshot: z.union([z.string(), z.boolean()]).nullish(),
@@ -124,10 +126,10 @@ const sourceSchema = z.looseObject({
   table: s.table ?? null,
 }));
 
-const envelopeSchema = z.looseObject({
+const envelopeSchema = z.object({
   op: z.enum(['c', 'u', 'r', 'd', 't']),
-  before: z.looseObject({}).nullish(),
-  after: z.looseObject({}).nullish(),
+  before: rowSchema.nullish(),
+  after: rowSchema.nullish(),
   source: sourceSchema,
   ts_ms: z.union([z.number(), z.bigint()]).nullish(),
 });
@@ -156,20 +158,15 @@ export function decodeDebeziumJson(json: unknown): DecodeResult {
     if (value === null) return { ok: true, change: null };
   }
   const env = envelopeSchema.safeParse(value);
-  if (!env.success) return { ok: false, reason: 'invalid_envelope', message: issues(env.error, '') };
+  if (!env.success) {
+    // A problem inside a row image is a bad row (wrong column types); anything else a bad envelope.
+    const first = env.error.issues[0]?.path[0];
+    const reason = first === 'before' || first === 'after' ? 'invalid_row' : 'invalid_envelope';
+    return { ok: false, reason, message: issues(env.error, '') };
+  }
   const e = env.data;
-  let before: WireMessageRow | null = null;
-  let after: WireMessageRow | null = null;
-  if (e.before) {
-    const r = rowSchema.safeParse(e.before);
-    if (!r.success) return { ok: false, reason: 'invalid_row', message: issues(r.error, 'before') };
-    before = r.data;
-  }
-  if (e.after) {
-    const r = rowSchema.safeParse(e.after);
-    if (!r.success) return { ok: false, reason: 'invalid_row', message: issues(r.error, 'after') };
-    after = r.data;
-  }
+  const before = e.before ?? null;
+  const after = e.after ?? null;
   if ((e.op === 'c' || e.op === 'u' || e.op === 'r') && !after) {
     return { ok: false, reason: 'invalid_envelope', message: `op ${e.op} without an after image` };
   }
