@@ -52,6 +52,8 @@ export const rawCatalogSchema = z.object({
   version: z.union([z.string(), z.number()]).transform(String),
   description: z.string().optional(),
   extends: z.string().optional(),
+  /** Inherited signal ids this catalog removes (e.g. a parent signal that one of its own replaces under another id). */
+  drop: z.array(z.string()).default([]),
   negation: negationSchema.optional(),
   tiers: tiersSchema.optional(),
   signals: z.array(signalSchema).default([]),
@@ -210,6 +212,10 @@ export function buildCatalog(doc: unknown, resolver: CatalogResolver, where = 'c
   let negation = { ...DEFAULT_NEGATION };
   let tiers = DEFAULT_TIERS;
   for (const c of ordered) {
+    for (const id of c.drop) {
+      if (!signals.has(id)) throw configError(`Signal catalog '${c.id}' drops '${id}', which no parent catalog defines`);
+      signals.delete(id);
+    }
     for (const s of c.signals) signals.set(s.id, s);
     if (c.negation) negation = { window: c.negation.window ?? negation.window, es: c.negation.es ?? negation.es, en: c.negation.en ?? negation.en };
     if (c.tiers) tiers = c.tiers;

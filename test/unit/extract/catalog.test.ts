@@ -80,3 +80,13 @@ describe('shipped catalogs', () => {
     expect(tierFor(c, c.tiers.nurturing - 0.01)).toBe('unqualified');
   });
 });
+
+describe('drop', () => {
+  it('a child can drop an inherited signal, and dropping an unknown id is an error', () => {
+    const parent = { id: 'p', version: 1, signals: [{ id: 'a', description: 'a', category: 'intent', weight: 1, patterns: { en: ['a'] } }, { id: 'b', description: 'b', category: 'intent', weight: 1, patterns: { en: ['b'] } }] };
+    const c = buildCatalog({ id: 'c', version: 1, extends: 'p', drop: ['a'] }, () => ({ doc: parent, where: 'p' }));
+    expect([...c.byId.keys()]).toEqual(['b']);
+    const err = errorOf(() => buildCatalog({ id: 'c', version: 1, extends: 'p', drop: ['zzz'] }, () => ({ doc: parent, where: 'p' })));
+    expect(err.message).toMatch(/drops 'zzz'/);
+  });
+});
