@@ -96,6 +96,20 @@ export async function registerConnector(s: StackSettings, def: ConnectorDefiniti
   }, { timeoutMs: 60_000, intervalMs: 500, what: `connector ${def.name} to register` });
 }
 
+/** Restarts a connector whose connector or tasks FAILED (e.g. PostgreSQL was restarted under it). */
+export async function restartIfFailed(s: StackSettings, name: string): Promise<boolean> {
+  const st = await connectorStatus(s, name);
+  if (!st || (st.connector !== 'FAILED' && !st.tasks.some((t) => t.state === 'FAILED'))) return false;
+  const res = await rest(s, `/connectors/${encodeURIComponent(name)}/restart?includeTasks=true&onlyFailed=true`, { method: 'POST' });
+  if (!res.ok) throw new Error(`restarting ${name} failed: HTTP ${res.status}: ${await res.text()}`);
+  // The restart is asynchronous: wait until the FAILED states are gone before judging again.
+  await waitFor(async () => {
+    const now = await connectorStatus(s, name);
+    return now !== undefined && now.connector !== 'FAILED' && !now.tasks.some((t) => t.state === 'FAILED');
+  }, { timeoutMs: 15_000, what: `${name} to leave FAILED` });
+  return true;
+}
+
 export interface ConnectorStatus {
   connector: string;
   tasks: { id: number; state: string; trace?: string }[];

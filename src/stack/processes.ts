@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { dirname, join } from 'node:path';
 
@@ -21,7 +21,9 @@ export const logFile = (dir: string, name: string) => join(dir, 'logs', `${name}
 export function spawnDetached(dir: string, spec: DetachedSpec): number {
   mkdirSync(dirname(spec.logFile), { recursive: true });
   mkdirSync(join(dir, 'pids'), { recursive: true });
-  const fd = openSync(spec.logFile, 'a');
+  // One log per run, so a failure's tail is about this run; the previous run's log is kept beside it.
+  if (existsSync(spec.logFile)) renameSync(spec.logFile, `${spec.logFile}.prev`);
+  const fd = openSync(spec.logFile, 'w');
   try {
     const child = spawn(spec.command, spec.args, {
       cwd: spec.cwd,

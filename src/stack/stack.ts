@@ -9,7 +9,7 @@ import {
 } from './postgres.js';
 import { connectLog, kafkaAnswers, kafkaLog, kafkaRunning, startKafka, waitKafka, withAdmin } from './kafka.js';
 import {
-  connectAnswers, connectRunning, connectorStatus, isRunning, registerConnector, stackConnectorDefinition, startConnect, waitConnect,
+  connectAnswers, connectRunning, connectorStatus, isRunning, registerConnector, restartIfFailed, stackConnectorDefinition, startConnect, waitConnect,
   waitConnectorRunning,
 } from './connect.js';
 import { ensureTopics } from './topics.js';
@@ -150,6 +150,11 @@ export async function stackUp(env: NodeJS.ProcessEnv, say: Say): Promise<UpResul
     say(`${t()} kafka ready on 127.0.0.1:${s.kafkaPort}`);
   });
   await kafkaReady;
+  // A worker that outlived its broker's data holds offsets and configs of a history that is gone.
+  if (kafkaFresh && connectRunning(s)) {
+    await stopGroup(s.dir, 'connect');
+    say(`${t()} restarted connect (Kafka data is new)`);
+  }
   if (!connectRunning(s)) {
     await assertPortFree(s.connectPort, 'connect');
     await phase('connect', connectLog(s), () => startConnect(s, jars));
@@ -166,6 +171,7 @@ export async function stackUp(env: NodeJS.ProcessEnv, say: Say): Promise<UpResul
     say(`${t()} connect ready on http://127.0.0.1:${s.connectPort}`);
     const def = stackConnectorDefinition(s);
     await registerConnector(s, def);
+    if (await restartIfFailed(s, def.name)) say(`${t()} connector ${def.name} had FAILED; restarted it`);
     await waitConnectorRunning(s, def.name);
     await waitFor(() => slotActive(s), { timeoutMs: 60_000, what: `replication slot ${s.slotName} to become active` });
     say(`${t()} connector ${def.name} RUNNING, slot ${s.slotName} active`);
