@@ -93,3 +93,8 @@ export function detectSignals(catalog: SignalCatalog, text: string, lang?: strin
 export function detectSignalIds(catalog: SignalCatalog, text: string, lang?: string): string[] {
   return [...new Set(detectSignals(catalog, text, lang).map((m) => m.signalId))];
 }
+
+/** The per-message detector bound to one catalog: `(text, lang) => matches`. */
+export function createSignalDetector(catalog: SignalCatalog): (text: string, lang?: string) => SignalMatch[] {
+  return (text, lang) => detectSignals(catalog, text, lang);
+}

@@ -118,3 +118,22 @@ signals:
     expect(detectSignalIds(cat, '1,000 units')).toEqual([]);
   });
 });
+
+describe('evidence offsets', () => {
+  it('quotes are exact substrings even after emoji, combining marks and case folding that changes length', () => {
+    const texts = [
+      '😀😀 ¿Me pasan una COTIZACIÓN? 🙏',
+      'İİ quiero comprar dos máquinas',
+      'Hola!!! Necesito una cotización urgente, hacemos 1.500 panes al día',
+      'e\u0301l precio? cuánto cuesta 👍 please call me back',
+    ];
+    for (const text of texts) {
+      const ms = detectSignals(equipment, text);
+      expect(ms.length, text).toBeGreaterThan(0);
+      for (const m of ms) {
+        expect(m.quote).toBe(text.slice(m.start, m.end));
+        expect(m.quote.trim()).toBe(m.quote);
+      }
+    }
+  });
+});
