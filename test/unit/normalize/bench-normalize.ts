@@ -30,7 +30,8 @@ function bodyFor(i: number): string {
 }
 
 const T0 = Date.UTC(2024, 4, 1, 10);
-const events = Array.from({ length: Math.min(N, 20_000) }, (_, i) => makeDebeziumEvent({
+// Every event is a distinct message (the dedupe cache never hits), as in live traffic.
+const events = Array.from({ length: N }, (_, i) => makeDebeziumEvent({
   id: 1_000_000 + i, conversation_id: 5000 + (i % 800), sendable_id: 10 + (i % 50),
   sendable_type: i % 3 === 0 ? 'App\\Models\\User' : 'App\\Models\\Customer', body: bodyFor(i),
   created_at: T0 + i * 60_000, updated_at: T0 + i * 60_000,
@@ -52,45 +53,60 @@ function fakeCtx(): { ctx: ProcessorContext<NormalizedMessage>; forwarded: () =>
   return { ctx, forwarded: () => forwarded };
 }
 
-function rate(label: string, n: number, ns: bigint): void {
-  const s = Number(ns) / 1e9;
+const ROUNDS = 3;
+
+// Machines running this are shared: report the best of a few rounds.
+function rate(label: string, n: number, samples: bigint[]): void {
+  const best = samples.reduce((a, b) => (b < a ? b : a));
+  const s = Number(best) / 1e9;
   console.log(`${label.padEnd(44)} ${Math.round(n / s).toLocaleString('en-US').padStart(10)} msg/s  ${((s / n) * 1e6).toFixed(2).padStart(7)} µs/msg`);
 }
 
 async function main() {
   console.log(`normalize micro-benchmark: ${N.toLocaleString('en-US')} messages, avg envelope ${Math.round(avgBytes)} bytes, node ${process.version}`);
   const record = (i: number): StreamRecord<Buffer> => {
-    const e = events[i % events.length]!;
+    const e = events[i]!;
     return { key: e.key, value: e.value, timestamp: e.timestamp, headers: {} };
   };
 
   // Baseline: just decoding the bytes, the floor any consumer of this topic pays.
-  let t = process.hrtime.bigint();
-  for (let i = 0; i < N; i++) JSON.parse(events[i % events.length]!.value.toString('utf8'));
-  rate('baseline JSON.parse of the envelope', N, process.hrtime.bigint() - t);
+  const base: bigint[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const t = process.hrtime.bigint();
+    for (let i = 0; i < N; i++) JSON.parse(events[i]!.value.toString('utf8'));
+    base.push(process.hrtime.bigint() - t);
+  }
+  rate('baseline JSON.parse of the envelope', N, base);
 
-  // Direct: the processor alone (no dedupe hits: each id is new per lap because the cache is cleared by size 0).
+  // Direct: the processor alone, a fresh one per round (so its dedupe cache and store start empty).
   for (const [label, dedupe] of [['processor, direct (dedupe on)', 100_000], ['processor, direct (dedupe off)', 0]] as const) {
-    const p = createNormalizeProcessor(normalizeConfig({ dedupeCacheSize: dedupe }));
-    const { ctx, forwarded } = fakeCtx();
-    p.init(ctx);
-    for (let i = 0; i < 5000; i++) p.process(record(i)); // warm-up
-    t = process.hrtime.bigint();
-    for (let i = 0; i < N; i++) p.process(record(i));
-    rate(label, N, process.hrtime.bigint() - t);
-    if (dedupe === 0 && forwarded() !== N + 5000) throw new Error(`forwarded ${forwarded()} of ${N + 5000}`);
+    const samples: bigint[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      const p = createNormalizeProcessor(normalizeConfig({ dedupeCacheSize: dedupe }));
+      const { ctx, forwarded } = fakeCtx();
+      p.init(ctx);
+      const t = process.hrtime.bigint();
+      for (let i = 0; i < N; i++) p.process(record(i));
+      samples.push(process.hrtime.bigint() - t);
+      if (forwarded() !== N) throw new Error(`forwarded ${forwarded()} of ${N}`);
+    }
+    rate(label, N, samples);
   }
 
   // Through the stage task via the test driver (units, changelog capture, per-key ordering).
-  const driver = await createTestDriver(normalizeStage(normalizeConfig({ dedupeCacheSize: 0 })) as StageSpec);
-  t = process.hrtime.bigint();
-  for (let i = 0; i < N; i++) {
-    const e = events[i % events.length]!;
-    await driver.pipe({ key: e.key, value: e.value, timestamp: e.timestamp });
-    if (driver.outputs.length > 10_000) { driver.outputs.length = 0; driver.changelog.length = 0; }
+  const viaDriver: bigint[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const driver = await createTestDriver(normalizeStage(normalizeConfig({})) as StageSpec);
+    const t = process.hrtime.bigint();
+    for (let i = 0; i < N; i++) {
+      const e = events[i]!;
+      await driver.pipe({ key: e.key, value: e.value, timestamp: e.timestamp });
+      if (driver.outputs.length >= 10_000) { driver.outputs.length = 0; driver.changelog.length = 0; }
+    }
+    viaDriver.push(process.hrtime.bigint() - t);
+    await driver.close();
   }
-  rate('processor via createTestDriver', N, process.hrtime.bigint() - t);
-  await driver.close();
+  rate('processor via createTestDriver', N, viaDriver);
 }
 
 await main();

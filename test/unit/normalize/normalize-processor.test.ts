@@ -246,6 +246,20 @@ describe('normalize: bodies', () => {
     expect(m.pii).toEqual({ emails: 1, phones: 1, cards: 0, ids: 0 });
   });
 
+  it('detects language per message: short Spanish is unreliable, long English is reliable', async () => {
+    const h = await createHarness();
+    const bodies = ['Hola', 'El precio', 'Could you send me a quote for 200 units and the delivery time?', 'Necesito cotizar 200 unidades para mi empresa en Cali'];
+    for (const [i, body] of bodies.entries()) await h.pipe(...pipeArgs(makeDebeziumEvent(row({ id: i + 1, body }), 'c')));
+    expect(h.messages().map((m) => [m.language.code, m.language.reliable])).toEqual([['es', false], ['es', false], ['en', true], ['es', true]]);
+    expect(h.messages()[0]!.language.confidence).toBeLessThan(0.5);
+  });
+
+  it('runs language detection on redacted text, so placeholders do not vote', async () => {
+    const h = await createHarness();
+    await h.pipe(...pipeArgs(makeDebeziumEvent(row({ body: 'mi correo ana@empresa.com y cel 3001234567' }), 'c')));
+    expect(h.messages()[0]).toMatchObject({ body: 'mi correo [email] y cel [phone]', language: { code: 'es' }, pii: { emails: 1, phones: 1 } });
+  });
+
   it('maps roles through the configured roleMap', async () => {
     const h = await createHarness({ roleMap: { 'App\\Models\\Customer': 'customer', 'App\\Models\\Operator': 'agent' }, defaultRole: 'bot', dedupeCacheSize: 0 });
     for (const [i, t] of ['App\\Models\\Customer', 'App\\Models\\Operator', 'App\\Models\\Robot', null].entries()) {
