@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../config/load.js';
+import { sourceTopic } from '../config/schema.js';
 import { leadwireTopics } from '../topology/topics.js';
 import type { TopicSpec } from '../topology/stage.js';
 import { ensureJars, type StackJars } from './jars.js';
@@ -39,11 +40,22 @@ async function phase<T>(component: string, log: string | undefined, fn: () => Pr
 export function stackTopics(s: StackSettings, env: NodeJS.ProcessEnv = process.env): { specs: TopicSpec[]; replicationFactor: number } {
   const config = loadConfig({ ...env, ...stackEnvVars(s) });
   const specs = leadwireTopics(config);
-  // Debezium also captures these tables; the broker does not auto-create topics.
+  const source = specs.find((t) => t.name === sourceTopic(config.topics));
+  // Debezium also captures these tables (partitioned like wire_messages); the broker does not auto-create topics.
   for (const table of ['wire_conversations', 'wire_participants']) {
-    specs.push({ name: `${s.topicPrefix}.public.${table}`, partitions: config.kafka.partitions, doc: `Debezium change events of ${table}` });
+    specs.push({ name: `${s.topicPrefix}.public.${table}`, partitions: source?.partitions ?? config.kafka.partitions, doc: `Debezium change events of ${table}` });
   }
   return { specs, replicationFactor: config.kafka.replicationFactor };
+}
+
+async function createTopics(s: StackSettings, env: NodeJS.ProcessEnv, say: Say, t: () => string): Promise<void> {
+  const { specs, replicationFactor } = stackTopics(s, env);
+  const { created, mismatched } = await withAdmin(s, (admin) => ensureTopics(admin, specs, replicationFactor));
+  say(`${t()} topics: ${created.length} created, ${specs.length - created.length} already there`);
+  for (const m of mismatched) {
+    say(`warning: topic ${m.name} has ${m.actual} partitions, leadwire's topic list says ${m.expected}; ` +
+      '`npx leadwire stack down && npx leadwire stack up` recreates the stack\'s topics');
+  }
 }
 
 export interface ComponentState {
@@ -105,6 +117,7 @@ export async function stackUp(env: NodeJS.ProcessEnv, say: Say): Promise<UpResul
   if (anyRunning) {
     const states = await stackStatus(s);
     if (states.every((c) => c.up)) {
+      await phase('kafka', kafkaLog(s), () => createTopics(s, env, say, t));
       say(`stack already running (${s.dir}); verified in ${t()}`);
       return { seconds: (Date.now() - started) / 1000, alreadyRunning: true, jarsFetched: false, settings: s };
     }
@@ -159,11 +172,7 @@ export async function stackUp(env: NodeJS.ProcessEnv, say: Say): Promise<UpResul
     await assertPortFree(s.connectPort, 'connect');
     await phase('connect', connectLog(s), () => startConnect(s, jars));
   }
-  const topicsReady = phase('kafka', kafkaLog(s), async () => {
-    const { specs, replicationFactor } = stackTopics(s, env);
-    const created = await withAdmin(s, (admin) => ensureTopics(admin, specs, replicationFactor));
-    say(`${t()} topics: ${created.length} created, ${specs.length - created.length} already there`);
-  });
+  const topicsReady = phase('kafka', kafkaLog(s), () => createTopics(s, env, say, t));
   await Promise.all([postgresReady, topicsReady]);
 
   await phase('connect', connectLog(s), async () => {

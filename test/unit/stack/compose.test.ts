@@ -8,7 +8,7 @@ import YAML from 'yaml';
 import { stackSettings, repoRoot } from '../../../src/stack/settings.js';
 import { connectorDefinition, connectorTemplatePath, type ConnectorTarget } from '../../../src/stack/connect.js';
 import { templatePlaceholders } from '../../../src/stack/template.js';
-import { loadConfig } from '../../../src/config/load.js';
+import { stackTopics } from '../../../src/stack/stack.js';
 
 interface Service {
   image?: string;
@@ -76,10 +76,12 @@ describe('docker-compose.yml', () => {
     expect(env.CONNECT_VALUE_CONVERTER_SCHEMAS_ENABLE).toBe('false');
   });
 
-  it('pre-creates the Debezium source topic with leadwire\'s partition count', () => {
+  it('pre-creates the Debezium topics with the partitions the local stack gives them', () => {
     const script = unescape(scriptOf(services['kafka-init']!));
-    expect(script).toContain(`${stack.topicPrefix}.public.wire_messages`);
-    expect(script).toContain(`--partitions ${loadConfig({}).kafka.partitions}`);
+    const created = new Map([...script.matchAll(/^\s*create (\S+) (\d+)$/gm)].map((m) => [m[1]!, Number(m[2])]));
+    const expected = stackTopics(stack, {}).specs.filter((t) => t.name.startsWith(`${stack.topicPrefix}.public.`));
+    expect(expected.map((t) => t.name)).toContain(`${stack.topicPrefix}.public.wire_messages`);
+    for (const t of expected) expect(created.get(t.name), t.name).toBe(t.partitions);
     expect(services['connect-register']!.depends_on!['kafka-init']!.condition).toBe('service_completed_successfully');
   });
 

@@ -6,6 +6,8 @@ import { stackEnvVars, stackSettings, repoRoot } from '../../../src/stack/settin
 import { stackConnectorDefinition } from '../../../src/stack/connect.js';
 import { kafkaClusterId } from '../../../src/stack/kafka.js';
 import { stackTopics } from '../../../src/stack/stack.js';
+import { leadwireTopics } from '../../../src/topology/topics.js';
+import { loadConfig } from '../../../src/config/load.js';
 
 describe('stack templates', () => {
   it('fills placeholders and refuses a missing one', () => {
@@ -73,8 +75,10 @@ describe('stack connector and topics', () => {
   it('creates the source topic and every captured table topic with the configured partitions', () => {
     const { specs, replicationFactor } = stackTopics(s, {});
     const byName = new Map(specs.map((t) => [t.name, t]));
-    expect(byName.get('wirechat.public.wire_messages')?.partitions).toBe(6);
-    expect(byName.get('wirechat.public.wire_participants')?.partitions).toBe(6);
+    const source = leadwireTopics(loadConfig({})).find((t) => t.name === 'wirechat.public.wire_messages');
+    expect(byName.get('wirechat.public.wire_messages')).toEqual(source);
+    expect(byName.get('wirechat.public.wire_participants')?.partitions).toBe(source?.partitions);
+    expect(byName.get('wirechat.public.wire_conversations')?.partitions).toBe(source?.partitions);
     expect(byName.get('leadwire.lead-scores.v1')?.compacted).toBe(true);
     expect(replicationFactor).toBe(1);
     // The caller's partition setting is honoured, as leadwire itself would read it.
