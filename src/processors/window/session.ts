@@ -12,67 +12,70 @@ export interface SessionConfig {
   wallClockClose: boolean;
 }
 
-export type TimerPurpose = 'gap' | 'max' | 'ttl' | 'wall';
+export type TimerPurpose = 'window' | 'wall';
 
-/** One timer id per conversation and purpose, so rescheduling replaces the deadline. */
+/**
+ * Timer ids: one event-time timer and, while changes are pending, one wall
+ * timer per conversation; rescheduling an id replaces its deadline. The event
+ * timer carries whichever deadline comes first: the session close
+ * (min(gap, max delay)) while changes are pending, the TTL otherwise. One
+ * timer instead of gap + max + ttl keeps 100k open conversations small
+ * (each timer lives in a heap, a map and the timer store) and cuts timer
+ * changelog writes per message.
+ */
 export function timerId(purpose: TimerPurpose, conversationId: string): string {
   return `${purpose}:${conversationId}`;
 }
 
 export function timerPurpose(timer: Timer): TimerPurpose | undefined {
   const p = timer.id.slice(0, timer.id.indexOf(':'));
-  return p === 'gap' || p === 'max' || p === 'ttl' || p === 'wall' ? p : undefined;
+  return p === 'window' || p === 'wall' ? p : undefined;
 }
 
-/**
- * The session a record at event time `t` falls outside of. Checked before the
- * record is applied so the boundary does not depend on whether some other
- * key's record advanced stream time first.
- */
-export function closedBy(st: WindowState, t: number, cfg: SessionConfig): 'gap' | 'max_delay' | null {
+/** Why pending changes are due at event time `t`, if they are. Gap wins when both are due. */
+export function dueReason(st: WindowState, t: number, cfg: SessionConfig): 'gap' | 'max_delay' | null {
   if (st.ps === undefined) return null;
   if (t >= st.le + cfg.gapMs) return 'gap';
   if (t >= st.ps + cfg.maxDelayMs) return 'max_delay';
   return null;
 }
 
+/** The event-time deadline of the conversation's timer: session close while pending, else TTL. */
+export function eventDeadline(st: WindowState, cfg: SessionConfig): number {
+  return st.ps === undefined ? st.le + cfg.ttlMs : Math.min(st.le + cfg.gapMs, st.ps + cfg.maxDelayMs);
+}
+
+function scheduleEvent(st: WindowState, cid: string, timers: Timers, cfg: SessionConfig): void {
+  timers.schedule({ id: timerId('window', cid), key: cid, kind: 'event', at: eventDeadline(st, cfg) });
+}
+
 /** Records a content change at event time `t` and (re)schedules the session timers. */
 export function markPending(st: WindowState, t: number, cid: string, timers: Timers, cfg: SessionConfig, wallNow: number): WindowState {
-  const le = Math.max(st.le, t);
-  const next: WindowState = { ...st, le };
-  timers.schedule({ id: timerId('gap', cid), key: cid, kind: 'event', at: le + cfg.gapMs });
-  if (next.ps === undefined) {
-    next.ps = le;
-    timers.schedule({ id: timerId('max', cid), key: cid, kind: 'event', at: le + cfg.maxDelayMs });
-  }
+  const next: WindowState = { ...st, le: Math.max(st.le, t) };
+  if (next.ps === undefined) next.ps = next.le;
+  scheduleEvent(next, cid, timers, cfg);
   if (cfg.wallClockClose) timers.schedule({ id: timerId('wall', cid), key: cid, kind: 'wall', at: wallNow + cfg.gapMs });
   return next;
 }
 
-/** Closes the session: nothing pending, no session timers left. */
-export function clearPending(st: WindowState, cid: string, timers: Timers): WindowState {
-  timers.cancel(timerId('gap', cid), 'event');
-  timers.cancel(timerId('max', cid), 'event');
+/** Closes the session: nothing pending, the event timer turns into the TTL timer, no wall timer. */
+export function clearPending(st: WindowState, cid: string, timers: Timers, cfg: SessionConfig): WindowState {
   timers.cancel(timerId('wall', cid), 'wall');
-  if (st.ps === undefined) return st;
   const next = { ...st };
   delete next.ps;
+  scheduleEvent(next, cid, timers, cfg);
   return next;
 }
 
-/**
- * Every stored conversation has a TTL timer. It is not moved on each record
- * (that would be a timer write per message); when it fires early it is
- * pushed to the latest activity + TTL instead.
- */
-export function ensureTtl(st: WindowState, cid: string, timers: Timers, cfg: SessionConfig): void {
-  if (!timers.get(timerId('ttl', cid), 'event')) timers.schedule({ id: timerId('ttl', cid), key: cid, kind: 'event', at: st.le + cfg.ttlMs });
+/** A stored conversation always has its event timer (a new state without pending content gets its TTL). */
+export function ensureTimer(st: WindowState, cid: string, timers: Timers, cfg: SessionConfig): void {
+  if (!timers.get(timerId('window', cid), 'event')) scheduleEvent(st, cid, timers, cfg);
 }
 
-/** On a TTL timer: expire, or the deadline to try again. */
-export function ttlDue(st: WindowState, timer: Timer, cfg: SessionConfig): { expire: true } | { expire: false; at: number } {
-  const deadline = st.le + cfg.ttlMs;
-  return deadline > timer.at ? { expire: false, at: deadline } : { expire: true };
+/** Drops the conversation's timers (TTL expiry). */
+export function cancelAll(cid: string, timers: Timers): void {
+  timers.cancel(timerId('window', cid), 'event');
+  timers.cancel(timerId('wall', cid), 'wall');
 }
 
 /**

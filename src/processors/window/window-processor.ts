@@ -6,7 +6,7 @@ import type { KeyValueStore, Processor, ProcessorContext, StreamRecord, Timer } 
 import type { NormalizedMessage } from '../normalize/message.js';
 import { renderSnapshot } from './render.js';
 import {
-  clearPending, closedBy, ensureTtl, markPending, timerId, timerPurpose, ttlDue, wallDue, type SessionConfig,
+  cancelAll, clearPending, dueReason, ensureTimer, eventDeadline, markPending, timerId, timerPurpose, wallDue, type SessionConfig,
 } from './session.js';
 import type { ConversationSnapshot, EmitReason } from './snapshot.js';
 import { CONVERSATION_STORE, emptyState, isEmpty, type WindowState } from './state.js';
@@ -39,7 +39,7 @@ export function createWindowProcessor(cfg: WindowConfig, ports: WindowPorts): Pr
 
   /** Emits the current content unless it equals what was last emitted; always closes the session. */
   function emit(cid: string, st: WindowState, reason: EmitReason, triggers: string[]): WindowState {
-    const closed = clearPending(st, cid, ctx.timers);
+    const closed = clearPending(st, cid, ctx.timers, session);
     // A conversation that never went out and has nothing left: downstream has nothing to drop.
     if (closed.v === 0 && isEmpty(closed)) return closed;
     const snap = renderSnapshot(cid, closed, reason, triggers, ctx.clock.now(), closed.v + 1);
@@ -69,7 +69,9 @@ export function createWindowProcessor(cfg: WindowConfig, ports: WindowPorts): Pr
       const before = store.get(cid) ?? emptyState(t);
       let st = before;
 
-      const boundary = closedBy(st, t, session);
+      // The record is past the session's deadline: close it first, so the boundary does not depend
+      // on whether another key's record moved stream time (and fired the timer) before this one.
+      const boundary = dueReason(st, t, session);
       if (boundary) st = emit(cid, st, boundary, []);
 
       const res = applyMessage(st, msg, t, budget);
@@ -86,7 +88,7 @@ export function createWindowProcessor(cfg: WindowConfig, ports: WindowPorts): Pr
       }
       // Every step returns a new object when it changes something: one put per record at most.
       if (st !== before) {
-        ensureTtl(st, cid, ctx.timers, session);
+        ensureTimer(st, cid, ctx.timers, session);
         store.put(cid, st);
       }
     },
@@ -96,21 +98,23 @@ export function createWindowProcessor(cfg: WindowConfig, ports: WindowPorts): Pr
       const st = store.get(cid);
       const purpose = timerPurpose(timer);
       if (!st || !purpose) return;
-      if (purpose === 'ttl') {
-        const due = ttlDue(st, timer, session);
-        if (!due.expire) { ctx.timers.schedule({ ...timer, at: due.at }); return; }
+      if (purpose === 'wall') {
+        if (st.ps === undefined) return;
+        const due = wallDue(ctx.clock.now(), lastRecordWall, session);
+        if (!due.close) { ctx.timers.schedule({ id: timerId('wall', cid), key: cid, kind: 'wall', at: due.at }); return; }
+        store.put(cid, emit(cid, st, 'wall_clock', []));
+        return;
+      }
+      const now = Math.max(ctx.streamTime(), timer.at);
+      const reason = dueReason(st, now, session);
+      if (reason) { store.put(cid, emit(cid, st, reason, [])); return; }
+      if (st.ps === undefined && now >= st.le + session.ttlMs) {
         // Idle for a TTL: drop silently; downstream already has the last snapshot.
-        clearPending(st, cid, ctx.timers);
+        cancelAll(cid, ctx.timers);
         store.delete(cid);
         return;
       }
-      if (st.ps === undefined) return;
-      if (purpose === 'wall') {
-        const due = wallDue(ctx.clock.now(), lastRecordWall, session);
-        if (!due.close) { ctx.timers.schedule({ id: timerId('wall', cid), key: cid, kind: 'wall', at: due.at }); return; }
-      }
-      const reason: EmitReason = purpose === 'gap' ? 'gap' : purpose === 'max' ? 'max_delay' : 'wall_clock';
-      store.put(cid, emit(cid, st, reason, []));
+      ctx.timers.schedule({ id: timerId('window', cid), key: cid, kind: 'event', at: eventDeadline(st, session) });
     },
 
     close() {},

@@ -291,7 +291,7 @@ describe('window: content and versions', () => {
     await tick(d, T0 + 50 * MIN + ttlMs, 'b');
     expect(store.has('42')).toBe(false);
     expect(snaps(d).map((s) => s.version)).toEqual([1, 2]);
-    expect(d.task.ctx.timers.get('gap:42', 'event')).toBeUndefined();
+    expect(d.task.ctx.timers.get('window:42', 'event')).toBeUndefined();
   });
 
   it('sends records that are not messages to the DLQ and ignores tombstones', async () => {
