@@ -3,7 +3,7 @@
 // closes the same sessions as live traffic; the wall-clock timer only closes a
 // session when the partition has gone quiet and stream time cannot advance.
 import type { Timer, Timers } from '../../topology/processor-api.js';
-import type { WindowState } from './state.js';
+import { RETIRED_TTL_FACTOR, type WindowState } from './state.js';
 
 export interface SessionConfig {
   gapMs: number;
@@ -42,6 +42,7 @@ export function dueReason(st: WindowState, t: number, cfg: SessionConfig): 'gap'
 
 /** The event-time deadline of the conversation's timer: session close while pending, else TTL. */
 export function eventDeadline(st: WindowState, cfg: SessionConfig): number {
+  if (st.z) return st.le + cfg.ttlMs * RETIRED_TTL_FACTOR;
   return st.ps === undefined ? st.le + cfg.ttlMs : Math.min(st.le + cfg.gapMs, st.ps + cfg.maxDelayMs);
 }
 
@@ -49,12 +50,22 @@ function scheduleEvent(st: WindowState, cid: string, timers: Timers, cfg: Sessio
   timers.schedule({ id: timerId('window', cid), key: cid, kind: 'event', at: eventDeadline(st, cfg) });
 }
 
-/** Records a content change at event time `t` and (re)schedules the session timers. */
+/**
+ * Records a content change at event time `t`. Timers are only written when a
+ * session opens: later changes push the gap deadline out, and a timer that
+ * fires before the real deadline just moves itself (see the processor's
+ * onTimer). The wall timer checks partition idleness, which already implies
+ * this conversation is idle, so it need not move with each message either.
+ * That saves two timer changelog writes per message.
+ */
 export function markPending(st: WindowState, t: number, cid: string, timers: Timers, cfg: SessionConfig, wallNow: number): WindowState {
   const next: WindowState = { ...st, le: Math.max(st.le, t) };
-  if (next.ps === undefined) next.ps = next.le;
-  scheduleEvent(next, cid, timers, cfg);
-  if (cfg.wallClockClose) timers.schedule({ id: timerId('wall', cid), key: cid, kind: 'wall', at: wallNow + cfg.gapMs });
+  const opening = next.ps === undefined;
+  if (opening) next.ps = next.le;
+  if (opening || !timers.get(timerId('window', cid), 'event')) scheduleEvent(next, cid, timers, cfg);
+  if (cfg.wallClockClose && !timers.get(timerId('wall', cid), 'wall')) {
+    timers.schedule({ id: timerId('wall', cid), key: cid, kind: 'wall', at: wallNow + cfg.gapMs });
+  }
   return next;
 }
 

@@ -75,6 +75,27 @@ export interface WindowState {
   v: number;
   /** content hash of the last emitted snapshot */
   h?: string;
+  /**
+   * 1 once the TTL expired: the content is gone and only the version is kept
+   * (for RETIRED_TTL_FACTOR more TTLs) so a conversation that comes back does
+   * not reuse version numbers downstream already saw.
+   */
+  z?: 1;
+}
+
+/** How many TTLs a retired conversation's version marker is kept. */
+export const RETIRED_TTL_FACTOR = 12;
+
+/** The marker left when a conversation's TTL expires (a few dozen bytes). */
+export function retire(st: WindowState): WindowState {
+  const r: WindowState = { m: [], sd: [], le: st.le, v: st.v, z: 1 };
+  if (st.h) r.h = st.h;
+  return r;
+}
+
+/** A conversation coming back after its TTL: fresh content, versions continue. */
+export function revive(st: WindowState, eventTime: number): WindowState {
+  return { ...emptyState(Math.max(st.le, eventTime)), v: st.v };
 }
 
 export function emptyState(eventTime: number): WindowState {

@@ -1,5 +1,21 @@
 // The window stage: per-conversation session state over leadwire.messages.v1,
 // emitting versioned ConversationSnapshots on leadwire.conversations.v1.
+//
+// Semantics worth knowing (the tests pin each one):
+// - Sessions are cut in event time (record timestamp = createdAt): gap and max
+//   delay are checked both by the conversation's event timer (fired when
+//   partition stream time passes it) and before applying the conversation's
+//   own next record, so a replay at any speed or partitioning cuts the same
+//   sessions. A wall timer closes a session only when the whole partition has
+//   been quiet for a gap (live traffic that stopped); the content it emits is
+//   the content the event-time gap would have emitted, so it is never
+//   emitted twice (same hash).
+// - Nothing goes out when the content hash equals the last emitted one.
+// - Late messages older than what the budget already folded, and edits or
+//   deletes of folded messages, are ignored: the folded part is counters only.
+// - TTL expiry drops the content silently and leaves a small marker with the
+//   version for RETIRED_TTL_FACTOR more TTLs, so a conversation that comes
+//   back continues its versions instead of reusing ones downstream has seen.
 import type { WindowConfig } from '../../config/schema.js';
 import { metrics } from '../../core/metrics.js';
 import type { KeyValueStore, Processor, ProcessorContext, StreamRecord, Timer } from '../../topology/processor-api.js';
@@ -9,7 +25,7 @@ import {
   cancelAll, clearPending, dueReason, ensureTimer, eventDeadline, markPending, timerId, timerPurpose, wallDue, type SessionConfig,
 } from './session.js';
 import type { ConversationSnapshot, EmitReason } from './snapshot.js';
-import { CONVERSATION_STORE, emptyState, isEmpty, type WindowState } from './state.js';
+import { CONVERSATION_STORE, emptyState, isEmpty, retire, revive, type WindowState } from './state.js';
 import { applyMessage, type ApplyOutcome, type Budget } from './transcript.js';
 
 const IGNORED = new Set<ApplyOutcome>(['unchanged', 'stale', 'tombstoned', 'folded_away', 'unknown_delete', 'no_body']);
@@ -45,7 +61,6 @@ export function createWindowProcessor(cfg: WindowConfig, ports: WindowPorts): Pr
     const snap = renderSnapshot(cid, closed, reason, triggers, ctx.clock.now(), closed.v + 1);
     if (snap.contentHash === closed.h) return closed;
     ctx.forward({ key: cid, value: snap, timestamp: closed.le });
-    metrics.recordsOut.inc({ stage: ctx.stage, topic: 'conversations' });
     return { ...closed, v: snap.version, h: snap.contentHash };
   }
 
@@ -67,7 +82,7 @@ export function createWindowProcessor(cfg: WindowConfig, ports: WindowPorts): Pr
       const cid = record.key ?? msg.conversationId;
       const t = record.timestamp;
       const before = store.get(cid) ?? emptyState(t);
-      let st = before;
+      let st = before.z ? revive(before, t) : before;
 
       // The record is past the session's deadline: close it first, so the boundary does not depend
       // on whether another key's record moved stream time (and fired the timer) before this one.
@@ -108,10 +123,14 @@ export function createWindowProcessor(cfg: WindowConfig, ports: WindowPorts): Pr
       const now = Math.max(ctx.streamTime(), timer.at);
       const reason = dueReason(st, now, session);
       if (reason) { store.put(cid, emit(cid, st, reason, [])); return; }
-      if (st.ps === undefined && now >= st.le + session.ttlMs) {
-        // Idle for a TTL: drop silently; downstream already has the last snapshot.
+      if (st.ps === undefined && now >= eventDeadline(st, session)) {
+        // Idle for a TTL: drop the content silently (downstream already has the last snapshot),
+        // keep the version for a while unless nothing ever went out, then drop that too.
         cancelAll(cid, ctx.timers);
-        store.delete(cid);
+        if (st.z || st.v === 0) { store.delete(cid); return; }
+        const marker = retire(st);
+        store.put(cid, marker);
+        ctx.timers.schedule({ id: timerId('window', cid), key: cid, kind: 'event', at: eventDeadline(marker, session) });
         return;
       }
       ctx.timers.schedule({ id: timerId('window', cid), key: cid, kind: 'event', at: eventDeadline(st, session) });

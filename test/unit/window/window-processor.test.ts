@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CONVERSATION_STORE } from '../../../src/processors/window/window-processor.js';
-import type { WindowState } from '../../../src/processors/window/state.js';
+import { RETIRED_TTL_FACTOR, type WindowState } from '../../../src/processors/window/state.js';
 import type { ConversationSnapshot } from '../../../src/processors/window/snapshot.js';
 import { agent, del, edit, msg, MIN, pipe, SEC, simpleHot, snaps, T0, tick, windowDriver } from './fixtures.js';
 
@@ -279,19 +279,43 @@ describe('window: content and versions', () => {
     expect(snaps(u)[0]!.language).toEqual({ code: 'und', confidence: 0 });
   });
 
-  it('expires idle state after the TTL without emitting', async () => {
+  it('expires idle state after the TTL without emitting, keeping only the version for a while', async () => {
     const ttlMs = 60 * MIN;
     const d = await windowDriver({ ttlMs });
     const store = d.task.ctx.getStore<WindowState>(CONVERSATION_STORE);
     await pipe(d, msg({ at: T0, body: 'hola' }));
     await pipe(d, msg({ at: T0 + 50 * MIN, body: 'sigue ahí?' }));
     await tick(d, T0 + 61 * MIN, 'a');
-    expect(store.has('42')).toBe(true); // activity at +50 min pushed the deadline
+    expect(store.get('42')!.m).toHaveLength(2); // activity at +50 min pushed the deadline
     expect(snaps(d).map((s) => s.version)).toEqual([1, 2]);
     await tick(d, T0 + 50 * MIN + ttlMs, 'b');
-    expect(store.has('42')).toBe(false);
+    const marker = store.get('42')!;
+    expect(marker).toMatchObject({ m: [], sd: [], v: 2, z: 1 });
+    expect(JSON.stringify(marker).length).toBeLessThan(120);
     expect(snaps(d).map((s) => s.version)).toEqual([1, 2]);
+    // The conversation comes back: fresh content, versions continue (downstream dedupes by version).
+    await pipe(d, msg({ at: T0 + 3 * ttlMs, body: 'vuelvo a escribir' }));
+    await tick(d, T0 + 3 * ttlMs + 2 * MIN, 'c');
+    expect(snaps(d).map((s) => [s.version, bodies(s), s.counters.total])).toEqual([
+      [1, ['hola'], 1], [2, ['hola', 'sigue ahí?'], 2], [3, ['vuelvo a escribir'], 1],
+    ]);
+    // Idle again: content expires after a TTL, the marker after RETIRED_TTL_FACTOR more.
+    await tick(d, T0 + 3 * ttlMs + 2 * MIN + ttlMs, 'e');
+    expect(store.get('42')?.z).toBe(1);
+    await tick(d, T0 + 3 * ttlMs + ttlMs + RETIRED_TTL_FACTOR * ttlMs, 'f');
+    expect(store.has('42')).toBe(false);
     expect(d.task.ctx.timers.get('window:42', 'event')).toBeUndefined();
+    expect(snaps(d)).toHaveLength(3);
+  });
+
+  it('drops a conversation that never emitted without leaving a marker', async () => {
+    const d = await windowDriver({ ttlMs: 60 * MIN, wallClockClose: false });
+    const a = msg({ at: T0, body: 'hola' });
+    await pipe(d, a);
+    await pipe(d, del(a, T0 + SEC, true));
+    await tick(d, T0 + 2 * 60 * MIN);
+    expect(d.task.ctx.getStore<WindowState>(CONVERSATION_STORE).has('42')).toBe(false);
+    expect(snaps(d)).toHaveLength(0);
   });
 
   it('sends records that are not messages to the DLQ and ignores tombstones', async () => {
