@@ -6,13 +6,14 @@ import { describeCommand } from './commands/describe.js';
 import { topicsCommand } from './commands/topics.js';
 import { configCommand } from './commands/config.js';
 import { stackCommand } from './commands/stack.js';
+import { evalCommand } from './commands/eval.js';
 
 const program = new Command('leadwire')
   .description('finds qualified sales leads in chat conversations as they happen')
   .showHelpAfterError()
   .exitOverride();
 
-for (const c of [startCommand(), runCommand(), describeCommand(), topicsCommand(), configCommand(), stackCommand()]) program.addCommand(c);
+for (const c of [startCommand(), runCommand(), describeCommand(), topicsCommand(), configCommand(), stackCommand(), evalCommand()]) program.addCommand(c);
 
 try {
   await program.parseAsync(process.argv);

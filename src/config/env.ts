@@ -3,6 +3,7 @@
 export interface EnvVar { env: string; path: string; doc: string; secret?: boolean }
 
 export const envVars: EnvVar[] = [
+  { env: 'LEADWIRE_APP_ID', path: 'appId', doc: 'Prefix of consumer groups, transactional ids and changelog topics' },
   { env: 'LEADWIRE_RUNTIME', path: 'runtime', doc: '`local` (in-process, default) or `kafka`' },
   { env: 'KAFKA_BROKERS', path: 'kafka.brokers', doc: 'Comma-separated bootstrap servers' },
   { env: 'KAFKA_CLIENT_ID', path: 'kafka.clientId', doc: 'Kafka client id prefix' },
@@ -14,6 +15,13 @@ export const envVars: EnvVar[] = [
   { env: 'KAFKA_SESSION_TIMEOUT_MS', path: 'kafka.sessionTimeoutMs', doc: 'Consumer group session timeout' },
   { env: 'DEBEZIUM_TOPIC_PREFIX', path: 'topics.sourcePrefix', doc: 'Debezium `topic.prefix`; source topic is `<prefix>.public.wire_messages`' },
   { env: 'LEADWIRE_SOURCE_TOPIC', path: 'topics.source', doc: 'Override the full source topic name' },
+  { env: 'LEADWIRE_TOPIC_MESSAGES', path: 'topics.messages', doc: 'Normalized messages topic' },
+  { env: 'LEADWIRE_TOPIC_CONVERSATIONS', path: 'topics.conversations', doc: 'Conversation snapshots topic' },
+  { env: 'LEADWIRE_TOPIC_SIGNALS', path: 'topics.signals', doc: 'Signals topic' },
+  { env: 'LEADWIRE_TOPIC_LEAD_SCORES', path: 'topics.leadScores', doc: 'Lead scores topic (compacted)' },
+  { env: 'LEADWIRE_TOPIC_LEAD_EVENTS', path: 'topics.leadEvents', doc: 'Lead events topic' },
+  { env: 'LEADWIRE_TOPIC_FEEDBACK', path: 'topics.feedback', doc: 'Feedback topic' },
+  { env: 'LEADWIRE_TOPIC_DLQ', path: 'topics.dlq', doc: 'Dead-letter topic' },
   { env: 'LEADWIRE_ACCEPT_TYPES', path: 'normalize.acceptTypes', doc: 'wire_messages.type values to keep (comma-separated)' },
   { env: 'LEADWIRE_FROM_DATE', path: 'normalize.fromDate', doc: 'Drop messages created before this ISO date' },
   { env: 'LEADWIRE_TO_DATE', path: 'normalize.toDate', doc: 'Drop messages created after this ISO date' },
@@ -26,6 +34,7 @@ export const envVars: EnvVar[] = [
   { env: 'WINDOW_HOT_TRIGGERS', path: 'window.hotTriggers', doc: 'Signal ids that emit a snapshot at once' },
   { env: 'LEADWIRE_CATALOG', path: 'extract.catalog', doc: 'Signal catalog: a name in catalogs/ or a YAML path' },
   { env: 'EXTRACT_CONCURRENCY', path: 'extract.concurrency', doc: 'Conversations extracted at once per partition' },
+  { env: 'WINDOW_WALL_CLOCK_CLOSE', path: 'window.wallClockClose', doc: 'Also close quiet sessions on the wall clock (live traffic)' },
   { env: 'DATABASE_URL', path: 'database.url', doc: 'PostgreSQL for the query-based reader and analytics', secret: true },
   { env: 'CONNECT_URL', path: 'connectUrl', doc: 'Kafka Connect REST endpoint' },
   { env: 'SCHEMA_REGISTRY_URL', path: 'schemaRegistryUrl', doc: 'Confluent-compatible schema registry (optional)' },

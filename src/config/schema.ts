@@ -78,6 +78,8 @@ export const databaseSchema = z.object({
 export const logSchema = z.object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info') });
 
 export const configSchema = z.object({
+  /** Prefix of consumer groups, transactional ids and changelog topics: two deployments on one cluster need different ids. */
+  appId: z.string().regex(/^[A-Za-z0-9._-]+$/).default('leadwire'),
   runtime: z.enum(['local', 'kafka']).default('local'),
   kafka: kafkaSchema.default(kafkaSchema.parse({})),
   topics: topicsSchema.default(topicsSchema.parse({})),

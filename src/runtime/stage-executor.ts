@@ -8,6 +8,9 @@ import { partitionFor } from './partitioner.js';
 import { metrics } from '../core/metrics.js';
 import { errorMessage } from '../core/errors.js';
 
+/** Largest record leadwire writes; Kafka's default message.max.bytes is 1 MiB. */
+export const MAX_RECORD_BYTES = 900 * 1024;
+
 /** A record ready for any broker: both runtimes write exactly these. */
 export interface OutMessage {
   topic: string;
@@ -181,11 +184,21 @@ export class StageExecutor {
       const changelog = new Map<string, { topic: string; key: string; value: unknown | null; ts: number }>();
       for (const u of taken) {
         if (u.offset !== undefined) offsets.set(p, u.offset + 1n);
-        const ts = u.record?.timestamp ?? this.deps.clock.now();
+        // Kafka rejects timestamps too far in the future (message.timestamp.after.max.ms,
+        // 1 h by default since Kafka 4): one skewed created_at would fail every
+        // transaction. Event time travels in the payload; the record time never leads the clock.
+        const now = this.deps.clock.now();
+        const ts = Math.min(u.record?.timestamp ?? now, now);
         for (const o of u.outputs) {
           const topic = this.spec.outputs[o.output]!.topic;
           const key = o.record.key === null ? null : Buffer.from(o.record.key);
-          messages.push({ topic, partition: partitionFor(key, this.deps.partitionsOf(topic)), key, value: encodeValue(o.record.value), headers: o.record.headers ?? {}, timestamp: o.record.timestamp ?? ts });
+          const value = encodeValue(o.record.value);
+          if (value && value.length > MAX_RECORD_BYTES) {
+            // One oversized output must not fail every transaction after it.
+            u.deadLetters.push({ reason: 'output_too_large', message: `${topic} record of ${value.length} bytes exceeds ${MAX_RECORD_BYTES}`, original: value.subarray(0, 64 * 1024), originalKey: key, record: u.record, stage: this.spec.name });
+            continue;
+          }
+          messages.push({ topic, partition: partitionFor(key, this.deps.partitionsOf(topic)), key, value, headers: o.record.headers ?? {}, timestamp: Math.min(o.record.timestamp ?? ts, now) });
           metrics.recordsOut.inc({ stage: this.spec.name, topic });
         }
         for (const d of u.deadLetters) {

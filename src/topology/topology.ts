@@ -9,12 +9,12 @@ import { createWindowProcessor, CONVERSATION_STORE } from '../processors/window/
 import { loadCatalog } from '../processors/extract/catalog.js';
 import { createHotTriggerDetector } from '../processors/extract/hot-trigger.js';
 import type { SignalCatalog } from '../processors/extract/catalog.js';
-
-export const APP_ID = 'leadwire';
+import { createExtractProcessor, type LlmExtractor } from '../processors/extract/extract-processor.js';
 
 export const STAGE = {
   normalize: 'normalize',
   window: 'window',
+  extract: 'extract',
 } as const;
 export type StageName = (typeof STAGE)[keyof typeof STAGE];
 
@@ -25,6 +25,8 @@ export const STORE = {
 
 export interface TopologyPorts {
   catalog?: SignalCatalog;
+  /** Present when an LLM endpoint is configured; the rules always run. */
+  llm?: LlmExtractor;
 }
 
 export function buildTopology(config: Config, ports: TopologyPorts = {}): TopologySpec {
@@ -53,7 +55,18 @@ export function buildTopology(config: Config, ports: TopologyPorts = {}): Topolo
     wallTimerIntervalMs: 1000,
   };
 
-  return { app: APP_ID, dlqTopic: t.dlq, topics: leadwireTopics(config), stages: [normalize, window] };
+  const extract: StageSpec = {
+    name: STAGE.extract,
+    doc: 'Signals per snapshot: rules catalog always (evidence per signal), LLM when configured (validated JSON), implicit signals',
+    input: { topic: t.conversations, serde: 'json' },
+    outputs: { default: { topic: t.signals } },
+    stores: [],
+    processor: () => createExtractProcessor(config.extract, { catalog, ...(ports.llm ? { llm: ports.llm } : {}) }),
+    // LLM calls are slow: different conversations run at once, one conversation in order.
+    concurrency: ports.llm ? config.extract.concurrency : 1,
+  };
+
+  return { app: config.appId, dlqTopic: t.dlq, topics: leadwireTopics(config), stages: [normalize, window, extract] };
 }
 
 /** A human-readable description of the topology (`leadwire describe`). */

@@ -25,7 +25,8 @@ export interface ExtractPorts {
 }
 
 /** Nothing to configure for the rules yet; kept so the stage takes its config section like every other. */
-export type ExtractConfig = Record<string, unknown>;
+import type { ExtractConfig } from "../../config/schema.js";
+export type { ExtractConfig };
 
 function isSnapshot(v: unknown): v is ConversationSnapshot {
   const s = v as ConversationSnapshot | null;

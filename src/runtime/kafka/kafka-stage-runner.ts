@@ -21,6 +21,8 @@ export interface StageRunnerDeps {
 
 /** Most finished-but-uncommitted units a stage keeps before it waits for a commit. */
 const MAX_UNCOMMITTED = 20_000;
+/** Bytes per produce request inside a transaction. */
+const SEND_CHUNK_BYTES = 700 * 1024;
 
 /**
  * Runs one stage as its own consumer group with exactly-once
@@ -110,11 +112,12 @@ export class KafkaStageRunner {
           resolveOffset(m.offset);
         }
         metrics.lag.set({ stage: this.spec.name, topic: batch.topic, partition: String(p) }, Number(batch.offsetLag()));
-        if (this.executor.inFlight() > MAX_UNCOMMITTED) await this.withHeartbeats(this.commit());
+        if (this.executor.inFlight() > MAX_UNCOMMITTED) await this.withHeartbeats(this.commit()).catch(() => {});
         await this.safeHeartbeat(heartbeat);
       },
     });
-    this.timers.push(setInterval(() => { void this.commit(); }, cfg.commitIntervalMs));
+    // Failures are handled inside commit (the stage restarts); nothing to do with the rejection here.
+    this.timers.push(setInterval(() => { this.commit().catch(() => {}); }, cfg.commitIntervalMs));
     this.timers.push(setInterval(() => {
       if (this.rebalancing || this.stopping) return;
       const n = this.executor.fireWallTimers();
@@ -169,13 +172,29 @@ export class KafkaStageRunner {
     const producer = this.producer!;
     const txn = await producer.transaction();
     try {
-      const byTopic = new Map<string, Array<{ key: Buffer | null; value: Buffer | null; partition: number; headers: Record<string, string>; timestamp: string }>>();
+      // A partition's record batch must stay under the broker's message.max.bytes
+      // (1 MiB by default): send the transaction's records in bounded requests.
+      let chunk: typeof c.messages = [];
+      let bytes = 0;
+      const flush = async () => {
+        if (!chunk.length) return;
+        const byTopic = new Map<string, Array<{ key: Buffer | null; value: Buffer | null; partition: number; headers: Record<string, string>; timestamp: string }>>();
+        for (const m of chunk) {
+          let list = byTopic.get(m.topic);
+          if (!list) { list = []; byTopic.set(m.topic, list); }
+          list.push({ key: m.key, value: m.value, partition: m.partition, headers: m.headers, timestamp: String(m.timestamp) });
+        }
+        await txn.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+        chunk = [];
+        bytes = 0;
+      };
       for (const m of c.messages) {
-        let list = byTopic.get(m.topic);
-        if (!list) { list = []; byTopic.set(m.topic, list); }
-        list.push({ key: m.key, value: m.value, partition: m.partition, headers: m.headers, timestamp: String(m.timestamp) });
+        const size = (m.value?.length ?? 0) + (m.key?.length ?? 0) + 64;
+        if (bytes + size > SEND_CHUNK_BYTES) await flush();
+        chunk.push(m);
+        bytes += size;
       }
-      if (byTopic.size) await txn.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+      await flush();
       if (c.offsets.size) {
         await txn.sendOffsets({ consumerGroupId: this.groupId, topics: [{ topic: this.spec.input.topic, partitions: [...c.offsets].map(([partition, offset]) => ({ partition, offset: offset.toString() })) }] });
       }
