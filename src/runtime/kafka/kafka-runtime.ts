@@ -9,6 +9,8 @@ import { changelogTopic } from '../../topology/stage.js';
 
 export interface KafkaRuntime {
   runners: KafkaStageRunner[];
+  /** Resolves when every stage has started once (joined its group). */
+  ready: Promise<void>;
   /** Resolves when every stage has stopped. */
   done: Promise<void>;
   stop(): Promise<void>;
@@ -38,13 +40,16 @@ export async function startKafkaRuntime(topology: TopologySpec, deps: { cfg: Kaf
   const specs = topology.stages.filter((s) => deps.stages.includes(s.name));
   let stopping = false;
   const runners: KafkaStageRunner[] = [];
-  const loops = specs.map(async (spec) => {
+  const startedOnce: Array<() => void> = [];
+  const ready = Promise.all(specs.map(() => new Promise<void>((r) => startedOnce.push(r)))).then(() => undefined);
+  const loops = specs.map(async (spec, i) => {
     let attempt = 0;
     while (!stopping) {
       const runner = new KafkaStageRunner(spec, { kafka, admin, cfg: deps.cfg, app: topology.app, clock: deps.clock, logger: deps.logger, dlqTopic: topology.dlqTopic, partitionsOf });
       runners.push(runner);
       try {
         await runner.start();
+        startedOnce[i]!();
         attempt = 0;
         const err = await runner.exited;
         if (!err || stopping) return;
@@ -64,6 +69,7 @@ export async function startKafkaRuntime(topology: TopologySpec, deps: { cfg: Kaf
   const done = Promise.all(loops).then(() => admin.disconnect().catch(() => {}));
   return {
     runners,
+    ready,
     done,
     async stop() {
       stopping = true;

@@ -51,6 +51,8 @@ export class KafkaStageRunner {
   /** Resolves when the runner stops for good (graceful stop, or a failure that needs a restart). */
   private exitResolve!: (err?: unknown) => void;
   readonly exited: Promise<unknown>;
+  /** Observable counters (tests and /metrics): group joins after the first, rebalances seen, commits. */
+  readonly counters = { joins: 0, rebalances: 0, commits: 0 };
 
   constructor(readonly spec: StageSpec, private readonly deps: StageRunnerDeps) {
     this.groupId = `${deps.app}-${spec.name}`;
@@ -82,8 +84,9 @@ export class KafkaStageRunner {
       maxBytesPerPartition: 4 * 1024 * 1024,
     });
     this.consumer = consumer;
-    consumer.on(consumer.events.REBALANCING, () => { this.rebalancing = true; });
+    consumer.on(consumer.events.REBALANCING, () => { this.rebalancing = true; this.counters.rebalances++; });
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      this.counters.joins++;
       const parts = (e.payload.memberAssignment[this.spec.input.topic] ?? []) as number[];
       this.restoring = this.restoring.then(() => this.onAssigned(parts)).catch((err) => this.fail(err));
     });
@@ -200,6 +203,7 @@ export class KafkaStageRunner {
       }
       await txn.commit();
       metrics.commits.inc({ stage: this.spec.name });
+      this.counters.commits++;
     } catch (err) {
       await txn.abort().catch(() => {});
       // Memory is now ahead of what is durable; only a rebuild from the changelog is safe.
