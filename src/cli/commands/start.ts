@@ -7,6 +7,8 @@ import { sampleEvents } from '../../sources/sample-source.js';
 import { createTableReader, fileCheckpointStore } from '../../sources/pg-table-reader.js';
 import { moduleLogger, rootLogger } from '../../core/logger.js';
 import type { ConversationSnapshot } from '../../processors/window/snapshot.js';
+import type { SignalsRecord } from '../../processors/extract/signals-record.js';
+import { formatLeadTable } from '../format-leads.js';
 
 const systemClock = { now: () => Date.now() };
 
@@ -25,12 +27,21 @@ export function startCommand(): Command {
       const topology = buildTopology(config);
       const rt = createLocalRuntime(topology, { clock: systemClock, logger: log, partitions: config.kafka.partitions });
       const src = sourceTopic(config.topics);
-      const print = (s: ConversationSnapshot) => {
-        if (opts.json) { process.stdout.write(`${JSON.stringify(s)}\n`); return; }
-        const last = s.transcript[s.transcript.length - 1];
-        process.stdout.write(`conversation ${s.conversationId} v${s.version} [${s.reason}${s.triggers.length ? `: ${s.triggers.join(',')}` : ''}] ${s.counters.total} msgs, lang ${s.language.code}; last: ${last ? JSON.stringify(last.body.slice(0, 70)) : '—'}\n`);
-      };
-      rt.subscribe(config.topics.conversations, (m) => { if (m.value) print(JSON.parse(m.value.toString())); });
+      // Latest signals per conversation: what a CRM consuming the topic would hold.
+      const latest = new Map<string, SignalsRecord>();
+      rt.subscribe(config.topics.signals, (m) => {
+        if (!m.value) return;
+        const rec = JSON.parse(m.value.toString()) as SignalsRecord;
+        latest.set(rec.conversationId, rec);
+        if (opts.json) process.stdout.write(`${m.value.toString()}\n`);
+        else if (opts.follow) process.stdout.write(`${rec.tier.padEnd(11)} conversation ${rec.conversationId} v${rec.snapshotVersion} score ${rec.ruleScore.toFixed(1)} ${rec.signals.slice(0, 3).map((x) => x.id).join(', ')}\n`);
+      });
+      rt.subscribe(config.topics.conversations, (m) => {
+        if (m.value && log.isLevelEnabled('debug')) {
+          const s = JSON.parse(m.value.toString()) as ConversationSnapshot;
+          log.debug({ conversationId: s.conversationId, version: s.version, reason: s.reason }, 'snapshot');
+        }
+      });
       let dlq = 0;
       rt.subscribe(config.topics.dlq, () => { dlq++; });
 
@@ -39,7 +50,8 @@ export function startCommand(): Command {
         for (const e of events) rt.produce(src, { key: e.key, value: Buffer.from(e.value), timestamp: e.timestamp });
         process.stderr.write(`leadwire: local runtime on ${events.length} bundled sample messages (set DATABASE_URL to read wire_messages)\n`);
         await rt.runUntilIdle({ flushWallTimers: !opts.follow });
-        process.stderr.write(`leadwire: done; ${rt.read(config.topics.conversations).length} snapshots, ${dlq} dead letters\n`);
+        if (!opts.json) process.stdout.write(formatLeadTable([...latest.values()]));
+        process.stderr.write(`leadwire: done; ${rt.read(config.topics.conversations).length} snapshots, ${rt.read(config.topics.signals).length} signal records, ${dlq} dead letters\n`);
         if (!opts.follow) { await rt.stop(); return; }
         rt.startLive();
         return;
@@ -57,7 +69,11 @@ export function startCommand(): Command {
       };
       const first = await pump();
       process.stderr.write(`leadwire: read ${first} rows from wire_messages\n`);
-      if (opts.once) { await rt.runUntilIdle({ flushWallTimers: true }); await reader.close(); await rt.stop(); return; }
+      if (opts.once) {
+        await rt.runUntilIdle({ flushWallTimers: true });
+        if (!opts.json) process.stdout.write(formatLeadTable([...latest.values()]));
+        await reader.close(); await rt.stop(); return;
+      }
       rt.startLive();
       const poll = setInterval(() => { void pump().catch((err) => log.error({ err }, 'table reader failed')); }, 2000);
       const stop = async () => { clearInterval(poll); await rt.stop(); await reader.close(); process.exit(0); };
