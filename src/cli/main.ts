@@ -8,6 +8,9 @@ import { configCommand } from './commands/config.js';
 import { stackCommand } from './commands/stack.js';
 import { evalCommand } from './commands/eval.js';
 
+// `leadwire ... | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'EPIPE') process.exit(0); throw err; });
+
 const program = new Command('leadwire')
   .description('finds qualified sales leads in chat conversations as they happen')
   .showHelpAfterError()
