@@ -71,7 +71,14 @@ export class KafkaStageRunner {
     const inputPartitions = this.deps.partitionsOf(this.spec.input.topic);
     await ensureTopics(admin, this.executor.changelogTopics().map((c) => ({ name: c.topic, partitions: inputPartitions, compacted: true, doc: `changelog of ${this.spec.name}/${c.store}` })), { partitions: inputPartitions, replicationFactor: cfg.replicationFactor });
 
-    this.producer = kafka.producer({ transactionalId: this.transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: cfg.transactionTimeoutMs });
+    this.producer = kafka.producer({
+      transactionalId: this.transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: cfg.transactionTimeoutMs,
+      // The first send of a transaction right after a commit usually meets
+      // CONCURRENT_TRANSACTIONS (the coordinator is still writing the markers);
+      // the client's 200 ms first backoff then stalls every commit. Java clients
+      // retry that after 20 ms. Retries stay unbounded, as kafkajs requires for EoS.
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 20 },
+    });
     await this.producer.connect();
 
     const consumer = kafka.consumer({
