@@ -80,6 +80,12 @@ export class KafkaStageRunner {
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 20 },
     });
     await this.producer.connect();
+    // kafkajs registers the transactional id lazily, on the first transaction.
+    // Do it now, before restoring: that fences a crashed predecessor with the
+    // same id and aborts its open transaction, which would otherwise hold the
+    // last stable offset (and so our read-committed restore) until it timed out.
+    const fence = await this.producer.transaction();
+    await fence.abort();
 
     const consumer = kafka.consumer({
       groupId: this.groupId,
