@@ -30,8 +30,11 @@ if ! stack up; then
 fi
 eval "$(stack env)"
 
-npx vitest run
+mkdir -p .leadwire
+npx vitest run --reporter=default --reporter=json --outputFile.json=.leadwire/vitest-results.json
 rc=$?
+# One plain closing line that any CI log reader understands.
+node -e 'const r=require("./.leadwire/vitest-results.json");console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests+r.numTodoTests} skipped`)' 2>/dev/null || true
 
 if [ "$rc" != 0 ]; then
   echo "test-all: tests failed (exit $rc); stack status and log tails:" >&2
