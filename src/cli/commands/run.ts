@@ -4,6 +4,7 @@ import { buildTopology } from '../../topology/topology.js';
 import { startKafkaRuntime } from '../../runtime/kafka/kafka-runtime.js';
 import { moduleLogger, rootLogger } from '../../core/logger.js';
 import { enableDefaultMetrics } from '../../core/metrics.js';
+import { startOpsServer } from '../../adapters/http/ops-server.js';
 
 const collect = (v: string, prev: string[]) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
 
@@ -21,6 +22,9 @@ export function runCommand(): Command {
       const stages = opts.stage.includes('all') ? topology.stages.map((s) => s.name) : opts.stage;
       const rt = await startKafkaRuntime(topology, { cfg: config.kafka, clock: { now: () => Date.now() }, logger: log, stages });
       log.info({ stages, brokers: config.kafka.brokers }, 'running');
+      let ready = false;
+      void rt.ready.then(() => { ready = true; });
+      const ops = config.metricsPort ? await startOpsServer({ port: config.metricsPort, ready: () => ready, logger: log }) : undefined;
       let stopping = false;
       const shutdown = async (signal: string) => {
         if (stopping) return;
@@ -28,6 +32,7 @@ export function runCommand(): Command {
         log.info({ signal }, 'draining and leaving the group');
         const force = setTimeout(() => { log.error('shutdown took too long; exiting'); process.exit(1); }, 30_000);
         await rt.stop();
+        ops?.close();
         clearTimeout(force);
         process.exit(0);
       };
