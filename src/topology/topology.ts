@@ -9,12 +9,15 @@ import { createWindowProcessor, CONVERSATION_STORE } from '../processors/window/
 import { loadCatalog } from '../processors/extract/catalog.js';
 import { createHotTriggerDetector } from '../processors/extract/hot-trigger.js';
 import type { SignalCatalog } from '../processors/extract/catalog.js';
-import { createExtractProcessor, type LlmExtractor } from '../processors/extract/extract-processor.js';
+import { createScoreProcessor, SCORE_STORE, ASSIGN_STORE, OUTPUT as SCORE_OUTPUT, type PayloadEncoder } from '../processors/score/score-processor.js';
+import { loadScoringModel, type ScoringModel } from '../processors/score/scoring-model.js';
+import { createExtractProcessor, extractStores, type LlmExtractor } from '../processors/extract/extract-processor.js';
 
 export const STAGE = {
   normalize: 'normalize',
   window: 'window',
   extract: 'extract',
+  score: 'score',
 } as const;
 export type StageName = (typeof STAGE)[keyof typeof STAGE];
 
@@ -24,6 +27,11 @@ export const STORE = {
 } as const;
 
 export interface TopologyPorts {
+  /** Scoring models (default: loaded from config.score.model / shadowModel). */
+  scoringModel?: ScoringModel;
+  shadowScoringModel?: ScoringModel;
+  /** Schema-registry encoding of lead scores and events (when SCHEMA_REGISTRY_URL is set). */
+  encodePayload?: PayloadEncoder;
   catalog?: SignalCatalog;
   /** Present when an LLM endpoint is configured; the rules always run. */
   llm?: LlmExtractor;
@@ -60,13 +68,34 @@ export function buildTopology(config: Config, ports: TopologyPorts = {}): Topolo
     doc: 'Signals per snapshot: rules catalog always (evidence per signal), LLM when configured (validated JSON), implicit signals',
     input: { topic: t.conversations, serde: 'json' },
     outputs: { default: { topic: t.signals } },
-    stores: [],
+    // With an LLM: conversations whose signals went out degraded, re-extracted on a wall timer.
+    stores: extractStores(!!ports.llm),
     processor: () => createExtractProcessor(config.extract, { catalog, ...(ports.llm ? { llm: ports.llm } : {}) }),
     // LLM calls are slow: different conversations run at once, one conversation in order.
     concurrency: ports.llm ? config.extract.concurrency : 1,
+    ...(ports.llm ? { wallTimerIntervalMs: 1000 } : {}),
   };
 
-  return { app: config.appId, dlqTopic: t.dlq, topics: leadwireTopics(config), stages: [normalize, window, extract] };
+  const scoringModel = ports.scoringModel ?? loadScoringModel(config.score.model);
+  const shadowModel = ports.shadowScoringModel ?? (config.score.shadowModel ? loadScoringModel(config.score.shadowModel) : undefined);
+  const score: StageSpec = {
+    name: STAGE.score,
+    doc: `Score 0–100, probability, tier with hysteresis and reasons (scoring ${scoringModel.version}${shadowModel ? `, shadow ${shadowModel.version}` : ''}); lead scores when material, lead events on tier transitions`,
+    input: { topic: t.signals, serde: 'json' },
+    outputs: { [SCORE_OUTPUT.scores]: { topic: t.leadScores }, [SCORE_OUTPUT.events]: { topic: t.leadEvents } },
+    stores: [
+      { name: SCORE_STORE, doc: 'per conversation: last tier and emitted score, score history, alerts sent, seller' },
+      { name: ASSIGN_STORE, doc: 'round-robin counters of seller assignment' },
+    ],
+    processor: () => createScoreProcessor(config.score, {
+      model: scoringModel,
+      ...(shadowModel ? { shadow: shadowModel } : {}),
+      ...(ports.encodePayload ? { encode: ports.encodePayload } : {}),
+    }),
+    concurrency: 1,
+  };
+
+  return { app: config.appId, dlqTopic: t.dlq, topics: leadwireTopics(config), stages: [normalize, window, extract, score] };
 }
 
 /** A human-readable description of the topology (`leadwire describe`). */
