@@ -96,7 +96,8 @@ export function createWindowProcessor(cfg: WindowConfig, ports: WindowPorts): Pr
         st = markPending(st, t, cid, ctx.timers, session, ctx.clock.now());
         if (res.outcome === 'deleted' && st.m.length === 0) {
           st = emit(cid, st, 'delete', []);
-        } else if (msg.op === 'upsert' && msg.sender.role === 'customer' && msg.body) {
+        } else if (hot.size && msg.op === 'upsert' && msg.sender.role === 'customer' && msg.body) {
+          // (Signal detection runs the whole catalog: skip it when no trigger is configured.)
           const triggers = ports.detectHot(msg).filter((id) => hot.has(id));
           if (triggers.length) st = emit(cid, st, 'hot_trigger', triggers);
         }
