@@ -7,6 +7,9 @@ import { topicsCommand } from './commands/topics.js';
 import { configCommand } from './commands/config.js';
 import { stackCommand } from './commands/stack.js';
 import { evalCommand } from './commands/eval.js';
+import { connectorCommand } from './commands/connector.js';
+import { replayCommand } from './commands/replay.js';
+import { backfillCommand } from './commands/backfill.js';
 
 // `leadwire ... | head` closes the pipe early: that is not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'EPIPE') process.exit(0); throw err; });
@@ -16,7 +19,7 @@ const program = new Command('leadwire')
   .showHelpAfterError()
   .exitOverride();
 
-for (const c of [startCommand(), runCommand(), describeCommand(), topicsCommand(), configCommand(), stackCommand(), evalCommand()]) program.addCommand(c);
+for (const c of [startCommand(), runCommand(), describeCommand(), topicsCommand(), configCommand(), stackCommand(), evalCommand(), connectorCommand(), replayCommand(), backfillCommand()]) program.addCommand(c);
 
 try {
   await program.parseAsync(process.argv);

@@ -58,19 +58,26 @@ export function createTableReader(opts: TableReaderOptions) {
   });
   const batchSize = opts.batchSize ?? 1000;
 
-  async function page(after: Checkpoint | null): Promise<WireMessageRow[]> {
+  const ts = (d: Date | number) => new Date(d).toISOString().replace('T', ' ').replace('Z', '');
+
+  function filters(after: Checkpoint | null): { where: string; params: unknown[] } {
     const where: string[] = [];
     const params: unknown[] = [];
     if (after) {
-      params.push(new Date(after.updatedAt).toISOString().replace('T', ' ').replace('Z', ''), after.id);
+      params.push(ts(after.updatedAt), after.id);
       where.push(`(COALESCE(updated_at, created_at), id) > ($1::timestamp, $2::bigint)`);
     }
-    if (opts.from) { params.push(opts.from.toISOString().replace('T', ' ').replace('Z', '')); where.push(`created_at >= $${params.length}::timestamp`); }
-    if (opts.to) { params.push(opts.to.toISOString().replace('T', ' ').replace('Z', '')); where.push(`created_at < $${params.length}::timestamp`); }
+    if (opts.from) { params.push(ts(opts.from)); where.push(`created_at >= $${params.length}::timestamp`); }
+    if (opts.to) { params.push(ts(opts.to)); where.push(`created_at < $${params.length}::timestamp`); }
     if (opts.conversationId) { params.push(opts.conversationId); where.push(`conversation_id = $${params.length}::bigint`); }
+    return { where: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+  }
+
+  async function page(after: Checkpoint | null): Promise<WireMessageRow[]> {
+    const { where, params } = filters(after);
     params.push(batchSize);
     const sql = `SELECT id::text, conversation_id::text, sendable_id::text, sendable_type, reply_id::text, body, type, kept_at, deleted_at, created_at, updated_at
-      FROM wire_messages ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      FROM wire_messages ${where}
       ORDER BY COALESCE(updated_at, created_at), id LIMIT $${params.length}`;
     const res = await pool.query(sql, params);
     return res.rows as WireMessageRow[];
@@ -96,8 +103,10 @@ export function createTableReader(opts: TableReaderOptions) {
         if (rows.length < batchSize) return;
       }
     },
+    /** Rows still to read from the saved position, with the same filters. */
     async countRemaining(): Promise<number> {
-      const r = await pool.query('SELECT count(*)::int AS n FROM wire_messages');
+      const { where, params } = filters(opts.checkpoints.load());
+      const r = await pool.query(`SELECT count(*)::int AS n FROM wire_messages ${where}`, params);
       return r.rows[0].n as number;
     },
     close: () => pool.end(),

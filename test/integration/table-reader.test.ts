@@ -67,3 +67,37 @@ describe('query-based table reader', () => {
     expect(last.signals.map((s: { id: string }) => s.id)).toEqual(expect.arrayContaining(['asks_quote']));
   }, 150_000);
 });
+
+describe('backfill and connector commands', () => {
+  it('`leadwire backfill --conversation` reads one conversation, then resumes with nothing left', async () => {
+    const db = new pg.Client({ connectionString: env.databaseUrl });
+    await db.connect();
+    const conv = String(7_000_000_000 + Math.floor(Math.random() * 1e9));
+    await db.query(`INSERT INTO wire_conversations (id, type, created_at, updated_at) VALUES ($1, 'private', now(), now())`, [conv]);
+    for (const [i, body] of ['Hi', 'I want to order 40 units, please send the invoice', 'thanks'].entries()) {
+      await db.query(`INSERT INTO wire_messages (conversation_id, sendable_id, sendable_type, body, type, created_at, updated_at) VALUES ($1, 3, 'App\\Models\\Customer', $2, 'text', $3::timestamp, $3::timestamp)`, [conv, body, `2026-10-05 09:0${i}:00`]);
+    }
+    await db.end();
+    const dir = mkdtempSync(join(tmpdir(), 'lw-backfill-'));
+    const args = ['bin/leadwire.js', 'backfill', '--conversation', conv, '--batch', '2', '--checkpoint', join(dir, 'cp.json'), '--json'];
+    const opts = { env: { ...process.env, DATABASE_URL: env.databaseUrl, LOG_LEVEL: 'warn' }, timeout: 60_000 };
+    const first = await run(process.execPath, args, opts);
+    const recs = first.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(recs.map((r) => r.conversationId)).toEqual([conv]);
+    expect(recs[0].tier).toBe('qualified');
+    expect(first.stderr).toContain('backfill: 3 rows');
+    const second = await run(process.execPath, args, opts);
+    expect(second.stderr).toContain('backfill: 0 rows');
+  }, 120_000);
+
+  it('`leadwire connector status` reports RUNNING; register is idempotent', async () => {
+    const opts = { env: { ...process.env, DATABASE_URL: env.databaseUrl, CONNECT_URL: env.connectUrl, DEBEZIUM_TOPIC_PREFIX: env.topicPrefix }, timeout: 60_000 };
+    const st = await run(process.execPath, ['bin/leadwire.js', 'connector', 'status'], opts);
+    expect(st.stdout).toMatch(/leadwire-wire-messages: RUNNING/);
+    const dry = await run(process.execPath, ['bin/leadwire.js', 'connector', 'register', '--dry-run'], opts);
+    const def = JSON.parse(dry.stdout);
+    const live = await (await fetch(`${env.connectUrl}/connectors/leadwire-wire-messages/config`)).json() as Record<string, string>;
+    // What `register` would send is what runs: the stack registered the same template.
+    for (const k of ['plugin.name', 'slot.name', 'publication.name', 'topic.prefix', 'database.dbname', 'time.precision.mode']) expect(def.config[k], k).toBe(live[k]);
+  });
+});

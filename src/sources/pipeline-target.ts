@@ -1,0 +1,54 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
+import { sourceTopic } from '../config/schema.js';
+import { buildTopology } from '../topology/topology.js';
+import { createLocalRuntime, type LocalRuntime } from '../runtime/local-runtime.js';
+import { createKafka } from '../adapters/kafka/kafka-factory.js';
+import type { SignalsRecord } from '../processors/extract/signals-record.js';
+
+export interface SourceRecord { key: string; value: string | Buffer; timestamp: number }
+
+/** Where backfill and replay send Debezium-shaped records: the local topology, or the source topic on Kafka. */
+export interface PipelineTarget {
+  push(records: SourceRecord[]): Promise<void>;
+  /** Flushes; the local target returns the latest signals per conversation. */
+  finish(): Promise<SignalsRecord[] | undefined>;
+}
+
+export function localTarget(config: Config, logger: Logger): PipelineTarget & { runtime: LocalRuntime } {
+  const rt = createLocalRuntime(buildTopology(config), { clock: { now: () => Date.now() }, logger, partitions: config.kafka.partitions });
+  const src = sourceTopic(config.topics);
+  const latest = new Map<string, SignalsRecord>();
+  rt.subscribe(config.topics.signals, (m) => {
+    if (!m.value) return;
+    const r = JSON.parse(m.value.toString()) as SignalsRecord;
+    latest.set(r.conversationId, r);
+  });
+  return {
+    runtime: rt,
+    async push(records) {
+      for (const r of records) rt.produce(src, { key: r.key, value: Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value), timestamp: r.timestamp });
+      await rt.runUntilIdle();
+    },
+    async finish() {
+      // The input is complete: every open session is quiet now.
+      await rt.runUntilIdle({ flushWallTimers: true });
+      await rt.stop();
+      return [...latest.values()];
+    },
+  };
+}
+
+export async function kafkaTarget(config: Config, logger: Logger): Promise<PipelineTarget> {
+  const producer = createKafka(config.kafka, logger).producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const topic = sourceTopic(config.topics);
+  return {
+    async push(records) {
+      // Kafka rejects timestamps far in the future; event time lives in the envelope anyway.
+      const now = Date.now();
+      await producer.send({ topic, acks: -1, messages: records.map((r) => ({ key: r.key, value: r.value, timestamp: String(Math.min(r.timestamp, now)) })) });
+    },
+    async finish() { await producer.disconnect(); return undefined; },
+  };
+}
