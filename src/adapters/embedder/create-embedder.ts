@@ -1,0 +1,22 @@
+// The embedder the configuration asks for.
+import type { EmbedConfig } from '../../config/schema.js';
+import { configError } from '../../core/errors.js';
+import type { Embedder } from './embedder.js';
+import { createLocalEmbedder } from './local-embedder.js';
+import { createOpenAiEmbedder } from './openai-embedder.js';
+
+export function createEmbedder(cfg: EmbedConfig, env: NodeJS.ProcessEnv = process.env): Embedder {
+  if (cfg.embedder === 'local') return createLocalEmbedder({ dimensions: cfg.dimensions ?? 512 });
+  const apiKey = cfg.apiKey ?? env.OPENAI_API_KEY;
+  if (!cfg.baseUrl && !apiKey) throw configError('EMBEDDER=openai needs EMBED_BASE_URL (a compatible server) or EMBED_API_KEY / OPENAI_API_KEY');
+  return createOpenAiEmbedder({
+    ...(cfg.baseUrl ? { baseUrl: cfg.baseUrl } : {}),
+    ...(apiKey ? { apiKey } : {}),
+    model: cfg.model,
+    ...(cfg.dimensions ? { dimensions: cfg.dimensions } : {}),
+    batchSize: cfg.batchSize,
+    timeoutMs: cfg.requestTimeoutMs,
+    requestsPerMinute: cfg.requestsPerMinute,
+    tokensPerMinute: cfg.tokensPerMinute,
+  });
+}

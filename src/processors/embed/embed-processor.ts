@@ -1,0 +1,152 @@
+// The embed stage: leadwire.signals.v1 → vectors in the vector store (a sink:
+// nothing is forwarded). Input is the signals record, not the snapshot,
+// because the payload carries the extractor's tier and language; the record
+// carries the slim transcript to embed. A conversation whose content hash and
+// embedder have not changed is not embedded again; only a changed tier is
+// written to its payload.
+import { Counter } from 'prom-client';
+import type { EmbedConfig } from '../../config/schema.js';
+import { errorMessage } from '../../core/errors.js';
+import { metrics, registry } from '../../core/metrics.js';
+import type { Embedder } from '../../adapters/embedder/embedder.js';
+import { pointId, type VectorPoint, type VectorStore } from '../../adapters/vector-store/vector-store.js';
+import type { KeyValueStore, Processor, ProcessorContext, StreamRecord } from '../../topology/processor-api.js';
+import type { StoreSpec } from '../../topology/stage.js';
+import type { SignalsRecord } from '../extract/signals-record.js';
+import { chunkTranscript } from './chunk-transcript.js';
+
+export interface EmbedPorts {
+  embedder: Embedder;
+  store: VectorStore;
+}
+
+/** What was last written for a conversation: enough to skip, patch or clean up without reading the vector store. */
+export interface EmbedState {
+  /** Content hash of the snapshot embedded. */
+  h: string;
+  /** Chunks (points) written. */
+  n: number;
+  /** Embedder id: a model change re-embeds. */
+  e: string;
+  tier: string;
+  language: string;
+}
+
+export const EMBED_STATE_STORE = 'embed-state';
+
+export const embedStores: StoreSpec[] = [
+  { name: EMBED_STATE_STORE, doc: 'per conversation: content hash, chunk count, embedder and tier last written to the vector store' },
+];
+
+const vectorsWritten = (registry.getSingleMetric('leadwire_embed_vectors_total') as Counter | undefined)
+  ?? new Counter({ name: 'leadwire_embed_vectors_total', help: 'Chunk vectors written to the vector store', labelNames: ['stage'], registers: [registry] });
+
+type EmbedInput = SignalsRecord & { transcript: NonNullable<SignalsRecord['transcript']> };
+
+function isSignals(v: unknown): v is SignalsRecord {
+  const s = v as SignalsRecord | null;
+  return !!s && typeof s === 'object' && s.schema === 'leadwire.signals.v1' && typeof s.conversationId === 'string'
+    && typeof s.contentHash === 'string' && Number.isInteger(s.snapshotVersion) && typeof s.tier === 'string';
+}
+
+export function createEmbedProcessor(cfg: Pick<EmbedConfig, 'roles' | 'chunkMaxChars' | 'chunkOverlapMessages'>, ports: EmbedPorts): Processor<SignalsRecord, never> {
+  const { embedder, store: vectors } = ports;
+  const roles = new Set(cfg.roles);
+  const maxChars = Math.min(cfg.chunkMaxChars, embedder.maxInputChars);
+  let ctx!: ProcessorContext<never>;
+  let state!: KeyValueStore<EmbedState>;
+
+  async function remove(conversationId: string) {
+    await vectors.deleteConversation(conversationId);
+    state.delete(conversationId);
+  }
+
+  async function embed(rec: EmbedInput) {
+    const cid = rec.conversationId;
+    const chunks = chunkTranscript(rec.transcript, { roles, maxChars, overlapMessages: cfg.chunkOverlapMessages });
+    const prev = state.get(cid);
+    if (chunks.length === 0) {
+      // Emptied upstream, or nothing from the embedded roles: nothing may stay searchable.
+      if (prev) await remove(cid);
+      metrics.filtered.inc({ stage: ctx.stage, reason: 'nothing_to_embed' });
+      return;
+    }
+    if (prev && prev.h === rec.contentHash && prev.e === embedder.id) {
+      if (prev.tier !== rec.tier) {
+        await vectors.setConversationPayload(cid, { tier: rec.tier });
+        state.put(cid, { ...prev, tier: rec.tier });
+      }
+      metrics.filtered.inc({ stage: ctx.stage, reason: 'unchanged' });
+      return;
+    }
+    const embeddings = await embedder.embed(chunks.map((c) => c.text));
+    const times = rec.transcript.map((m) => m.createdAt);
+    const first = Math.min(...times);
+    const last = Math.max(...times);
+    const points: VectorPoint[] = chunks.map((c, i) => ({
+      id: pointId(cid, c.index),
+      vector: embeddings[i]!,
+      payload: {
+        conversation_id: cid,
+        chunk: c.index,
+        chunks: chunks.length,
+        language: rec.language,
+        tier: rec.tier,
+        label: null,
+        first_message_at: first,
+        last_message_at: last,
+        snapshot_version: rec.snapshotVersion,
+        content_hash: rec.contentHash,
+        text: c.text,
+        embedder: embedder.id,
+      },
+    }));
+    // Feedback labels live only in the vector store (the feedback stage writes them); an upsert replaces the payload.
+    if (prev) {
+      const label = await vectors.labelOf(cid);
+      if (label) for (const p of points) p.payload.label = label;
+    }
+    await vectors.upsert(points);
+    // The conversation shrank (edits, deletes): its tail chunks must not linger.
+    if (prev && prev.n > chunks.length) {
+      const stale: string[] = [];
+      for (let i = chunks.length; i < prev.n; i++) stale.push(pointId(cid, i));
+      await vectors.deletePoints(stale);
+    }
+    state.put(cid, { h: rec.contentHash, n: chunks.length, e: embedder.id, tier: rec.tier, language: rec.language });
+    vectorsWritten.inc({ stage: ctx.stage }, points.length);
+  }
+
+  return {
+    init(c) {
+      ctx = c;
+      state = c.getStore<EmbedState>(EMBED_STATE_STORE);
+    },
+
+    async process(record: StreamRecord<SignalsRecord>) {
+      const v = record.value;
+      if (v === null) {
+        // A tombstone on the conversation key is an erasure request.
+        if (record.key !== null) await remove(record.key);
+        return;
+      }
+      if (!isSignals(v)) {
+        ctx.deadLetter({ reason: 'invalid_signals', message: 'not a leadwire.signals.v1 record (schema, conversationId, snapshotVersion, contentHash, tier)' });
+        return;
+      }
+      if (!Array.isArray(v.transcript)) {
+        ctx.deadLetter({ reason: 'missing_transcript', message: 'signals record without transcript: written by an extract stage older than the embed stage; re-run extract' });
+        return;
+      }
+      try {
+        await embed(v as EmbedInput);
+      } catch (err) {
+        // State is untouched, so the next snapshot of this conversation (or a DLQ replay) embeds it again.
+        ctx.deadLetter({ reason: 'embed_failed', message: errorMessage(err) });
+        ctx.logger.warn({ conversationId: v.conversationId, err: errorMessage(err) }, 'embedding failed');
+      }
+    },
+
+    close() {},
+  };
+}
