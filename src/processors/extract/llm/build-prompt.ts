@@ -95,11 +95,36 @@ function dataLine(m: DataMessage): string {
   return JSON.stringify(m).replace(/</g, '\\u003c').replace(/>/g, '\\u003e');
 }
 
-function guard(text: string, count: { n: number }): string {
+// Stricter than normalize's card pattern on purpose (it skips a number followed
+// by a comma, to keep decimals): before an external endpoint, any 13–19 digit
+// run with single space/dash separators that passes Luhn is treated as a card.
+const LOOSE_CARD = /(?<![\d])\d(?:[ -]?\d){12,18}(?!\d)/g;
+
+function luhn(digits: string): boolean {
+  let sum = 0;
+  let dbl = false;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let d = digits.charCodeAt(i) - 48;
+    if (dbl) { d *= 2; if (d > 9) d -= 9; }
+    sum += d;
+    dbl = !dbl;
+  }
+  return sum % 10 === 0;
+}
+
+/** The last line before the endpoint: normalize's redactor again, plus the stricter card pass. */
+export function guardPii(text: string, count: { n: number } = { n: 0 }): string {
   const r = redactPii(text);
   count.n += r.pii.emails + r.pii.phones + r.pii.cards + r.pii.ids;
-  return r.text;
+  return r.text.replace(LOOSE_CARD, (m) => {
+    const d = m.replace(/\D/g, '');
+    if (d.length < 13 || d.length > 19 || !luhn(d)) return m;
+    count.n++;
+    return '[card]';
+  });
 }
+
+const guard = guardPii;
 
 function rulesSummary(older: TranscriptEntry[], rules: SignalsResult, snapshot: ConversationSnapshot): string {
   const customer = older.filter((e) => e.role === 'customer').length + snapshot.folded.customer;
