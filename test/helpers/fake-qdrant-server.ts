@@ -9,7 +9,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import Ajv, { type ValidateFunction } from 'ajv';
+import AjvModule from 'ajv';
+import type { ValidateFunction } from 'ajv';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -35,6 +36,8 @@ function toJsonSchema(s: Json): Json {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// ajv is CommonJS: under NodeNext the class is the default export's `default`.
+const Ajv = AjvModule.default;
 const ajv = new Ajv({ allErrors: true, strict: false });
 for (const f of ['uint', 'uint32', 'uint64']) ajv.addFormat(f, { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= 0 });
 ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
