@@ -50,7 +50,7 @@ export function stackTopics(s: StackSettings, env: NodeJS.ProcessEnv = process.e
 
 async function createTopics(s: StackSettings, env: NodeJS.ProcessEnv, say: Say, t: () => string): Promise<void> {
   const { specs, replicationFactor } = stackTopics(s, env);
-  const { created, mismatched } = await withAdmin(s, (admin) => ensureTopics(admin, specs, replicationFactor));
+  const { created, mismatched } = await withAdmin(s, (admin) => ensureTopics(admin, specs, { partitions: 1, replicationFactor }));
   say(`${t()} topics: ${created.length} created, ${specs.length - created.length} already there`);
   for (const m of mismatched) {
     say(`warning: topic ${m.name} has ${m.actual} partitions, leadwire's topic list says ${m.expected}; ` +

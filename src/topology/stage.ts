@@ -9,6 +9,8 @@ export interface TopicSpec {
   partitions?: number;
   compacted?: boolean;
   retentionMs?: number;
+  /** Largest record the topic accepts (max.message.bytes); Kafka's default is 1 MiB. */
+  maxMessageBytes?: number;
   doc: string;
 }
 

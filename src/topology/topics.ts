@@ -11,7 +11,9 @@ export function leadwireTopics(config: Pick<Config, 'topics' | 'kafka'>): TopicS
     // messages leave normalize in the order they were written. Normalize is cheap;
     // the scale-out happens after the re-key. More partitions still work: each
     // message's own changes stay ordered and the window re-sorts by (created_at, id).
-    { name: sourceTopic(t), partitions: 1, doc: 'Debezium change events of wire_messages (written by Kafka Connect), key {id}' },
+    // A WireChat body is unbounded text: let an envelope with a few MB of body
+    // through to normalize (which truncates it) instead of failing the connector.
+    { name: sourceTopic(t), partitions: 1, maxMessageBytes: 8 * 1024 * 1024, doc: 'Debezium change events of wire_messages (written by Kafka Connect), key {id}' },
     { name: t.messages, partitions: p, doc: 'Normalized messages, key conversation_id' },
     { name: t.conversations, partitions: p, doc: 'Versioned conversation snapshots, key conversation_id' },
     { name: t.signals, partitions: p, doc: 'Signals per snapshot, key conversation_id' },

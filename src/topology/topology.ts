@@ -9,15 +9,27 @@ import { createWindowProcessor, CONVERSATION_STORE } from '../processors/window/
 import { loadCatalog } from '../processors/extract/catalog.js';
 import { createHotTriggerDetector } from '../processors/extract/hot-trigger.js';
 import type { SignalCatalog } from '../processors/extract/catalog.js';
+import { createAnalyticsSinkProcessor } from '../processors/score/analytics-sink.js';
+import { createFeedbackProcessor, type FeedbackLabelSink } from '../processors/feedback/feedback-processor.js';
+import { createAnalyticsStore } from '../adapters/analytics/create-analytics-store.js';
+import type { AnalyticsStore } from '../adapters/analytics/analytics-store.js';
 import { createScoreProcessor, SCORE_STORE, ASSIGN_STORE, OUTPUT as SCORE_OUTPUT, type PayloadEncoder } from '../processors/score/score-processor.js';
 import { loadScoringModel, type ScoringModel } from '../processors/score/scoring-model.js';
 import { createExtractProcessor, extractStores, type LlmExtractor } from '../processors/extract/extract-processor.js';
+import { embedStageSpec } from '../processors/embed/embed-processor.js';
+import { createEmbedder } from '../adapters/embedder/create-embedder.js';
+import { createVectorStore } from '../adapters/vector-store/create-vector-store.js';
+import type { Embedder } from '../adapters/embedder/embedder.js';
+import type { VectorStore } from '../adapters/vector-store/vector-store.js';
 
 export const STAGE = {
   normalize: 'normalize',
   window: 'window',
   extract: 'extract',
   score: 'score',
+  embed: 'embed',
+  analytics: 'analytics',
+  feedback: 'feedback',
 } as const;
 export type StageName = (typeof STAGE)[keyof typeof STAGE];
 
@@ -27,9 +39,16 @@ export const STORE = {
 } as const;
 
 export interface TopologyPorts {
+  /** Embedder and vector store of the embed stage (default: from config.embed, created when the stage starts). */
+  embedder?: Embedder;
+  vectorStore?: VectorStore;
   /** Scoring models (default: loaded from config.score.model / shadowModel). */
   scoringModel?: ScoringModel;
   shadowScoringModel?: ScoringModel;
+  /** Score history, feedback, scoring versions (default: PostgreSQL when DATABASE_URL is set, else in-process). */
+  analytics?: AnalyticsStore;
+  /** Where feedback labels go on the conversation's vectors (the VectorStore). */
+  feedbackLabels?: FeedbackLabelSink;
   /** Schema-registry encoding of lead scores and events (when SCHEMA_REGISTRY_URL is set). */
   encodePayload?: PayloadEncoder;
   catalog?: SignalCatalog;
@@ -95,7 +114,40 @@ export function buildTopology(config: Config, ports: TopologyPorts = {}): Topolo
     concurrency: 1,
   };
 
-  return { app: config.appId, dlqTopic: t.dlq, topics: leadwireTopics(config), stages: [normalize, window, extract, score] };
+  // Created lazily: describing the topology or running other stages opens no database connection.
+  let analyticsStore: AnalyticsStore | undefined = ports.analytics;
+  const analyticsPort = () => (analyticsStore ??= createAnalyticsStore(config.database));
+  const analytics: StageSpec = {
+    name: STAGE.analytics,
+    doc: `Sink: every lead score into the analytics store (${config.database.url ? 'PostgreSQL' : 'in-process'}): score history and the lead list, idempotent on the event id`,
+    // Bytes: payloads may be in the schema registry's wire format.
+    input: { topic: t.leadScores, serde: 'bytes' },
+    outputs: {},
+    stores: [],
+    processor: () => createAnalyticsSinkProcessor({ analytics: analyticsPort() }),
+    concurrency: 1,
+  };
+  const feedback: StageSpec = {
+    name: STAGE.feedback,
+    doc: 'Feedback labels (good | bad | won | lost) into the analytics store and onto the conversation vectors; precision of qualified in metrics',
+    input: { topic: t.feedback, serde: 'json' },
+    outputs: {},
+    stores: [],
+    processor: () => createFeedbackProcessor({ analytics: analyticsPort(), ...(ports.feedbackLabels ? { vectors: ports.feedbackLabels } : {}) }),
+    concurrency: 1,
+  };
+
+  // Created when the stage starts (not by `describe`); one store shared by every task of the process.
+  let vectorStore: VectorStore | undefined = ports.vectorStore;
+  const embed = embedStageSpec({
+    cfg: config.embed,
+    ports: () => ({ embedder: ports.embedder ?? createEmbedder(config.embed), store: (vectorStore ??= createVectorStore(config.embed)) }),
+    inputTopic: t.signals,
+    // The local embedder and in-process store are CPU-bound: concurrency only helps with network round trips.
+    concurrency: config.embed.embedder === 'local' && !config.embed.qdrantUrl ? 1 : config.embed.concurrency,
+  });
+
+  return { app: config.appId, dlqTopic: t.dlq, topics: leadwireTopics(config), stages: [normalize, window, extract, embed, score, analytics, feedback] };
 }
 
 /** A human-readable description of the topology (`leadwire describe`). */

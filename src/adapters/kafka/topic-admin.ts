@@ -1,27 +1,47 @@
 import type { Admin } from 'kafkajs';
 import type { TopicSpec } from '../../topology/stage.js';
 
-/** Creates the topics that are missing (idempotent); existing topics are left as they are. */
-export async function ensureTopics(admin: Admin, specs: TopicSpec[], defaults: { partitions: number; replicationFactor: number }): Promise<string[]> {
+export interface EnsureTopicsResult {
+  created: string[];
+  /** Existing topics whose partition count differs from the spec: left as they are (the count is part of the keying). */
+  mismatched: { name: string; expected: number; actual: number }[];
+}
+
+/** Broker-side settings of a topic from its spec. */
+export function topicConfigEntries(t: TopicSpec): Array<{ name: string; value: string }> {
+  return [
+    ...(t.compacted ? [{ name: 'cleanup.policy', value: 'compact' }, { name: 'min.compaction.lag.ms', value: '60000' }] : []),
+    ...(t.retentionMs !== undefined ? [{ name: 'retention.ms', value: String(t.retentionMs) }] : []),
+    ...(t.maxMessageBytes !== undefined ? [{ name: 'max.message.bytes', value: String(t.maxMessageBytes) }] : []),
+  ];
+}
+
+/**
+ * Creates the topics that are missing (idempotent); existing topics are never
+ * changed behind the user's back, but a partition count that differs from the
+ * spec is reported.
+ */
+export async function ensureTopics(admin: Admin, specs: TopicSpec[], defaults: { partitions: number; replicationFactor: number }): Promise<EnsureTopicsResult> {
   const existing = new Set(await admin.listTopics());
   const missing = specs.filter((t) => !existing.has(t.name));
-  if (missing.length === 0) return [];
+  const present = specs.filter((t) => existing.has(t.name) && t.partitions !== undefined);
+  const mismatched: EnsureTopicsResult['mismatched'] = [];
+  if (present.length > 0) {
+    const meta = await admin.fetchTopicMetadata({ topics: present.map((t) => t.name) });
+    for (const t of present) {
+      const actual = meta.topics.find((m) => m.name === t.name)?.partitions.length;
+      if (actual !== undefined && actual !== t.partitions) mismatched.push({ name: t.name, expected: t.partitions!, actual });
+    }
+  }
+  if (missing.length === 0) return { created: [], mismatched };
   await admin.createTopics({
     waitForLeaders: true,
-    topics: missing.map((t) => ({
-      topic: t.name,
-      numPartitions: t.partitions ?? defaults.partitions,
-      replicationFactor: defaults.replicationFactor,
-      configEntries: [
-        ...(t.compacted ? [{ name: 'cleanup.policy', value: 'compact' }, { name: 'min.compaction.lag.ms', value: '60000' }] : []),
-        ...(t.retentionMs ? [{ name: 'retention.ms', value: String(t.retentionMs) }] : []),
-      ],
-    })),
+    topics: missing.map((t) => ({ topic: t.name, numPartitions: t.partitions ?? defaults.partitions, replicationFactor: defaults.replicationFactor, configEntries: topicConfigEntries(t) })),
   }).catch((err: { type?: string }) => {
     // Another worker created it between list and create.
     if (err?.type !== 'TOPIC_ALREADY_EXISTS') throw err;
   });
-  return missing.map((t) => t.name);
+  return { created: missing.map((t) => t.name), mismatched };
 }
 
 export async function partitionCounts(admin: Admin, topics: string[]): Promise<Map<string, number>> {

@@ -12,8 +12,9 @@ export function topicsCommand(): Command {
     const admin = createKafka(config.kafka, moduleLogger('topics')).admin();
     await admin.connect();
     try {
-      const created = await ensureTopics(admin, buildTopology(config).topics, { partitions: config.kafka.partitions, replicationFactor: config.kafka.replicationFactor });
+      const { created, mismatched } = await ensureTopics(admin, buildTopology(config).topics, { partitions: config.kafka.partitions, replicationFactor: config.kafka.replicationFactor });
       process.stdout.write(created.length ? `created: ${created.join(', ')}\n` : 'all topics exist\n');
+      for (const m of mismatched) process.stdout.write(`warning: ${m.name} has ${m.actual} partitions, the topology expects ${m.expected} (left as it is)\n`);
     } finally { await admin.disconnect(); }
   });
   cmd.command('describe').description('partitions and settings of each topic').action(async () => {
