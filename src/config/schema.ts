@@ -193,6 +193,17 @@ export const databaseSchema = z.object({
   url: z.string().optional(),
 });
 
+/** The HTTP API and lead board (`leadwire serve`, and `leadwire start` by default). */
+export const httpSchema = z.object({
+  port: int.min(0).max(65535).default(8080),
+  /** Loopback by default: the board is for this machine until a token and a real host are set. */
+  host: z.string().default('127.0.0.1'),
+  /** Env only (LEADWIRE_API_TOKEN): bearer token of the write endpoints. Unset, each process makes one and prints the board link with it. */
+  token: z.string().min(16, { error: 'LEADWIRE_API_TOKEN must be at least 16 characters' }).optional(),
+  /** `leadwire start` serves the API and board (false: the console table only). */
+  board: bool.default(true),
+});
+
 export const logSchema = z.object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info') });
 
 export const configSchema = z.object({
@@ -209,6 +220,7 @@ export const configSchema = z.object({
   llm: llmSchema.default(llmSchema.parse({})),
   embed: embedSchema.default(embedSchema.parse({})),
   database: databaseSchema.default({}),
+  http: httpSchema.default(httpSchema.parse({})),
   log: logSchema.default({ level: 'info' }),
   /** Port of a worker's /metrics, /healthz, /readyz endpoint (off when unset). */
   metricsPort: int.min(1).max(65535).optional(),
@@ -258,6 +270,7 @@ export type ScoreConfig = Config['score'];
 export type FeedbackConfig = Config['feedback'];
 export type LlmConfig = Config['llm'];
 export type EmbedConfig = Config['embed'];
+export type HttpConfig = Config['http'];
 
 export function sourceTopic(t: TopicsConfig): string {
   return t.source ?? `${t.sourcePrefix}.public.wire_messages`;
