@@ -23,6 +23,13 @@ export interface StageRunnerDeps {
 const MAX_UNCOMMITTED = 20_000;
 /** Bytes per produce request inside a transaction. */
 const SEND_CHUNK_BYTES = 700 * 1024;
+/**
+ * Records per partition per produce request. kafkajs groups a request's
+ * records by partition by copying the partition's array for every record
+ * (quadratic): one input partition's changelog records all land in one
+ * partition, so an unbounded request spent more time there than in encoding.
+ */
+const SEND_CHUNK_PER_PARTITION = 200;
 
 /**
  * Runs one stage as its own consumer group with exactly-once
@@ -192,6 +199,7 @@ export class KafkaStageRunner {
       // (1 MiB by default): send the transaction's records in bounded requests.
       let chunk: typeof c.messages = [];
       let bytes = 0;
+      const perPartition = new Map<string, number>();
       const flush = async () => {
         if (!chunk.length) return;
         const byTopic = new Map<string, Array<{ key: Buffer | null; value: Buffer | null; partition: number; headers: Record<string, string>; timestamp: string }>>();
@@ -203,12 +211,16 @@ export class KafkaStageRunner {
         await txn.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
         chunk = [];
         bytes = 0;
+        perPartition.clear();
       };
       for (const m of c.messages) {
         const size = (m.value?.length ?? 0) + (m.key?.length ?? 0) + 64;
-        if (bytes + size > SEND_CHUNK_BYTES) await flush();
+        const tp = `${m.topic}\u0000${m.partition}`;
+        const n = perPartition.get(tp) ?? 0;
+        if (bytes + size > SEND_CHUNK_BYTES || n >= SEND_CHUNK_PER_PARTITION) await flush();
         chunk.push(m);
         bytes += size;
+        perPartition.set(tp, (perPartition.get(tp) ?? 0) + 1);
       }
       await flush();
       if (c.offsets.size) {
