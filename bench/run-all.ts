@@ -1,0 +1,61 @@
+// Every benchmark in one run on the local stack; writes bench/results.json and
+// prints a table. Ratios compare against baselines measured in the same run.
+//   npm run bench                 (100k messages; about 5 minutes here)
+//   npm run bench -- --quick      (10k messages / 10k conversations; CI form)
+//   npm run bench -- --only normalize,pipeline,restore,memory
+import { writeFileSync } from 'node:fs';
+import { cpus, freemem, loadavg, totalmem } from 'node:os';
+import { parseArgs, printResult, round, type BenchResult } from './lib/common.js';
+import { normalizeThroughput } from './lib/normalize-bench.js';
+import { pipelineThroughput } from './lib/pipeline-bench.js';
+import { restoreTime } from './lib/restore-bench.js';
+import { memoryUse } from './lib/memory-bench.js';
+
+const argv = process.argv.slice(2);
+const args = parseArgs(argv);
+const oi = argv.indexOf('--only');
+const only = oi >= 0 ? new Set(argv[oi + 1]!.split(',')) : undefined;
+const out = (() => { const i = argv.indexOf('--out'); return i >= 0 ? argv[i + 1]! : 'bench/results.json'; })();
+
+const benches: Array<[string, () => Promise<BenchResult>]> = [
+  ['normalize', () => normalizeThroughput(args)],
+  ['pipeline', () => pipelineThroughput(args)],
+  ['restore', () => restoreTime(args)],
+  ['memory', () => memoryUse(args)],
+];
+
+const machine = { nproc: cpus().length, cpu: cpus()[0]?.model, memoryGB: round(totalmem() / 2 ** 30, 1), freeGB: round(freemem() / 2 ** 30, 1), loadavgBefore: loadavg().map((l) => round(l, 2)), node: process.version };
+const started = Date.now();
+const results: BenchResult[] = [];
+const errors: Array<{ name: string; error: string }> = [];
+for (const [name, fn] of benches) {
+  if (only && !only.has(name)) continue;
+  const t = Date.now();
+  try {
+    const r = await fn();
+    r.details.benchSeconds = round((Date.now() - t) / 1000, 1);
+    results.push(r);
+    printResult(r);
+  } catch (err) {
+    errors.push({ name, error: err instanceof Error ? err.stack ?? err.message : String(err) });
+    console.error(`${name}: FAILED`, err);
+  }
+}
+const report = { when: new Date().toISOString(), mode: args.quick ? 'quick' : 'full', messages: args.messages, machine, loadavgAfter: loadavg().map((l) => round(l, 2)), totalSeconds: round((Date.now() - started) / 1000, 1), results, errors };
+writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+
+const rows = results.map((r) => [
+  r.name,
+  `${round(r.value).toLocaleString('en-US')} ${r.unit}`,
+  r.baseline ? `${round(r.baseline.value).toLocaleString('en-US')} ${r.unit}` : '',
+  r.ratio !== undefined ? r.ratio.toFixed(3) : '',
+  r.target.kind === 'ratio>=' ? `ratio ≥ ${r.target.value}` : `≤ ${r.target.value.toLocaleString('en-US')} ${r.unit}`,
+  r.pass ? 'PASS' : 'MISS',
+]);
+const head = ['benchmark', 'measured', 'baseline (same run)', 'ratio', 'target', ''];
+const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+console.log(`\n${line(head)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
+for (const r of rows) console.log(line(r));
+console.log(`\n${machine.nproc} cores, ${machine.memoryGB} GB, load ${machine.loadavgBefore.join(' ')} → ${report.loadavgAfter.join(' ')}; ${report.totalSeconds} s; written to ${out}`);
+process.exit(errors.length ? 1 : 0);

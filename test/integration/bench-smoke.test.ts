@@ -1,0 +1,46 @@
+// The benchmark suite's CI form: `bench/run-all.ts --quick` must complete on the
+// real stack and report sane numbers. Timings are the machine's business, so
+// nothing here compares them with a target.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import '../helpers/kafka-kit.js';
+
+const run = promisify(execFile);
+
+interface Report {
+  mode: string;
+  machine: { nproc: number };
+  results: Array<{ name: string; unit: string; value: number; ratio?: number; baseline?: { value: number }; details: Record<string, unknown> }>;
+  errors: unknown[];
+}
+
+describe('benchmarks (quick form)', () => {
+  it('runs every benchmark and reports positive rates, ratios, times and memory', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'leadwire-bench-')), 'results.json');
+    await run(process.execPath, ['bin/run-ts.js', 'bench/run-all.ts', '--quick', '--out', out], { timeout: 400_000, maxBuffer: 16 << 20 });
+    const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
+    expect(report.mode).toBe('quick');
+    expect(report.errors).toEqual([]);
+    expect(report.machine.nproc).toBeGreaterThan(0);
+    expect(report.results.map((r) => r.unit)).toEqual(['msg/s', 'msg/s', 'ms', 'MB RSS']);
+    for (const r of report.results) {
+      expect(Number.isFinite(r.value), r.name).toBe(true);
+      expect(r.value, r.name).toBeGreaterThan(0);
+    }
+    const [normalize, pipeline, restore, memory] = report.results;
+    for (const t of [normalize!, pipeline!]) {
+      expect(t.baseline!.value, t.name).toBeGreaterThan(0);
+      expect(t.ratio, t.name).toBeGreaterThan(0);
+      expect(t.details.messages, t.name).toBe(10_000);
+    }
+    // Every message went through both stages.
+    expect(pipeline!.details.windowProcessed).toBeGreaterThanOrEqual(10_000);
+    expect(restore!.details.restoredConversations).toBe(10_000);
+    expect(restore!.details.restoredRecords).toBe(restore!.details.changelogRecords);
+    expect(memory!.details.conversations).toBe(10_000);
+  }, 420_000);
+});
