@@ -1,0 +1,160 @@
+// End to end on the real stack: rows written into PostgreSQL → Debezium →
+// normalize → window → extract → score (each stage its own worker process) →
+// a qualified lead event within the window gap plus a few seconds, with reasons
+// that quote the customer. Workers killed with SIGKILL and restarted never make
+// an event go out twice. Lead scores land in the analytics tables; feedback
+// posted on the topic changes the stored labels.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { createTopics, env, kafka, reader, startGroupAtEnd, uniqueId, waitFor, withAdmin } from '../helpers/kafka-kit.js';
+import { spawnWorker, type Worker } from '../helpers/worker.js';
+import { loadConfig } from '../../src/config/load.js';
+import { sourceTopic } from '../../src/config/schema.js';
+import { STAGE } from '../../src/topology/topology.js';
+import { createPgAnalyticsStore } from '../../src/adapters/analytics/pg-analytics-store.js';
+import type { AnalyticsStore } from '../../src/adapters/analytics/analytics-store.js';
+import type { LeadEventRecord, LeadScoreRecord } from '../../src/processors/score/lead-records.js';
+
+const GAP_MS = 3000;
+const app = uniqueId('e2e-score');
+const schema = app.replace(/-/g, '_');
+const dbUrl = `${env.databaseUrl}${env.databaseUrl.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+const vars: Record<string, string> = {
+  KAFKA_BROKERS: env.kafkaBrokers.join(','), DEBEZIUM_TOPIC_PREFIX: env.topicPrefix, LEADWIRE_APP_ID: app, KAFKA_PARTITIONS: '2',
+  LEADWIRE_TOPIC_MESSAGES: `${app}.messages`, LEADWIRE_TOPIC_CONVERSATIONS: `${app}.conversations`, LEADWIRE_TOPIC_SIGNALS: `${app}.signals`,
+  LEADWIRE_TOPIC_LEAD_SCORES: `${app}.scores`, LEADWIRE_TOPIC_LEAD_EVENTS: `${app}.events`, LEADWIRE_TOPIC_FEEDBACK: `${app}.feedback`, LEADWIRE_TOPIC_DLQ: `${app}.dlq`,
+  WINDOW_GAP_MS: String(GAP_MS), KAFKA_SESSION_TIMEOUT_MS: '6000', KAFKA_COMMIT_INTERVAL_MS: '100',
+  SCORE_SELLERS: 'ana,bruno', DATABASE_URL: dbUrl,
+};
+const config = loadConfig(vars);
+const t = config.topics;
+
+async function stable(groups: string[], timeoutMs = 60_000): Promise<void> {
+  await waitFor(async () => withAdmin(async (a) => {
+    const d = await a.describeGroups(groups);
+    return d.groups.every((g) => g.state === 'Stable' && g.members.length > 0);
+  }), timeoutMs, `groups ${groups.join(', ')} stable`);
+}
+
+describe('score end to end on the real stack', () => {
+  const db = new pg.Client({ connectionString: env.databaseUrl });
+  const workers = new Map<string, Worker>();
+  let out: Awaited<ReturnType<typeof reader>>;
+  let analytics: AnalyticsStore;
+  const conv = (BigInt(9_100_000_000_000) + BigInt(Date.now() % 1_000_000_000)).toString();
+  const conv2 = (BigInt(conv) + 1n).toString();
+
+  const start = (name: string, stages: string[]) => {
+    const w = spawnWorker(stages, { ...vars, LEADWIRE_INSTANCE_ID: name }, `${app}-${name}-${Date.now()}`);
+    workers.set(name, w);
+    return w;
+  };
+  const groupsOf = (stages: string[]) => stages.map((s) => `${app}-${s}`);
+  const STAGES: Record<string, string[]> = {
+    ingest: [STAGE.normalize, STAGE.window],
+    extract: [STAGE.extract],
+    score: [STAGE.score],
+    sinks: [STAGE.analytics, STAGE.feedback],
+  };
+
+  beforeAll(async () => {
+    await db.connect();
+    await db.query(`CREATE SCHEMA ${schema}`);
+    await createTopics([t.messages, t.conversations, t.signals, t.leadScores, t.leadEvents, t.feedback, t.dlq], 2);
+    await startGroupAtEnd(`${app}-${STAGE.normalize}`, sourceTopic(t));
+    out = await reader([t.leadEvents, t.leadScores, t.dlq]);
+    for (const [name, stages] of Object.entries(STAGES)) start(name, stages);
+    await stable(Object.values(STAGES).flatMap(groupsOf));
+    analytics = createPgAnalyticsStore({ url: dbUrl });
+    for (const c of [conv, conv2]) await db.query(`INSERT INTO wire_conversations (id, type, created_at, updated_at) VALUES ($1, 'private', now(), now())`, [c]);
+  }, 240_000);
+
+  afterAll(async () => {
+    for (const w of workers.values()) if (w.proc.exitCode === null) await w.kill9();
+    await out?.close();
+    await analytics?.close();
+    await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+    await db.end();
+  });
+
+  const say = async (c: string, role: 'customer' | 'agent', body: string) => {
+    await db.query(
+      `INSERT INTO wire_messages (conversation_id, sendable_id, sendable_type, body, type, created_at, updated_at) VALUES ($1, $2, $3, $4, 'text', now(), now())`,
+      [c, role === 'customer' ? 4242 : 5, role === 'customer' ? 'App\\Models\\Customer' : 'App\\Models\\User', body]);
+  };
+  const events = () => out.of(t.leadEvents).map((r) => ({ ...JSON.parse(r.value!) as LeadEventRecord, headers: r.headers }));
+  const scores = () => out.of(t.leadScores).map((r) => JSON.parse(r.value!) as LeadScoreRecord);
+
+  it('a hot conversation written into PostgreSQL produces a qualified lead event with quoted reasons within gap + a few seconds', async () => {
+    await say(conv, 'customer', 'Hola, buenas tardes');
+    await say(conv, 'agent', 'Hola, ¿en qué le podemos ayudar?');
+    const customerWords = 'Necesito una cotización para 50 máquinas, ¿me pueden llamar mañana?';
+    await say(conv, 'customer', customerWords);
+    const wrote = Date.now();
+    await out.waitFor(() => events().some((e) => e.conversationId === conv && e.toTier === 'qualified'), GAP_MS + 20_000, 'a qualified lead event');
+    const latency = Date.now() - wrote;
+    const ev = events().find((e) => e.conversationId === conv && e.toTier === 'qualified')!;
+    console.log(`qualified lead event ${latency} ms after the message was written (gap ${GAP_MS} ms)`);
+    expect(latency).toBeLessThan(GAP_MS + 10_000);
+    expect(ev.type).toBe('lead.qualified');
+    expect(ev.contact).toEqual({ type: 'App\\Models\\Customer', id: '4242' });
+    expect(ev.actions).toEqual(expect.arrayContaining([{ type: 'alert', severity: 'high' }, expect.objectContaining({ type: 'assign', seller: expect.any(String) })]));
+    expect(ev.reasons.positive.length).toBeGreaterThan(0);
+    for (const r of ev.reasons.positive.filter((x) => x.quote !== null)) expect(customerWords).toContain(r.quote);
+    expect(ev.headers).toMatchObject({ ce_id: ev.eventId, ce_type: 'dev.leadwire.lead.qualified.v1', ce_specversion: '1.0', ce_subject: conv });
+    expect(out.of(t.dlq)).toHaveLength(0);
+  }, 120_000);
+
+  it('SIGKILL and restart of every worker: no lead event twice, one alert per conversation and tier', async () => {
+    for (const [name, stages] of Object.entries(STAGES)) {
+      await workers.get(name)!.kill9();
+      start(name, stages);
+    }
+    await stable(Object.values(STAGES).flatMap(groupsOf), 90_000);
+    // More of the same conversation: a new snapshot, still qualified → no new event.
+    await say(conv, 'customer', 'Somos una fábrica en Medellín, quiero comprar este mes');
+    // A second conversation proves the restarted pipeline runs.
+    await say(conv2, 'customer', 'Quiero una cotización de 20 equipos, ¿me llaman hoy?');
+    await out.waitFor(() => events().some((e) => e.conversationId === conv2 && e.toTier === 'qualified'), GAP_MS + 60_000, 'the second conversation qualified');
+    await out.waitFor(() => scores().filter((s) => s.conversationId === conv).length >= 1, 10_000, 'scores');
+    // Let anything that could repeat arrive: the gap, a wall-clock close and a commit.
+    await new Promise((r) => setTimeout(r, GAP_MS + 4000));
+    // Kill the score worker once more between snapshots.
+    await workers.get('score')!.kill9();
+    start('score', STAGES.score!);
+    await stable(groupsOf(STAGES.score!), 60_000);
+    await new Promise((r) => setTimeout(r, 3000));
+
+    const evs = events().filter((e) => e.conversationId === conv || e.conversationId === conv2);
+    const ids = evs.map((e) => e.eventId);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const c of [conv, conv2]) {
+      const mine = evs.filter((e) => e.conversationId === c);
+      expect(mine.filter((e) => e.toTier === 'qualified'), c).toHaveLength(1);
+      expect(mine.flatMap((e) => e.actions).filter((a) => a.type === 'alert'), c).toHaveLength(1);
+    }
+    const sc = scores().filter((s) => s.conversationId === conv);
+    expect(new Set(sc.map((s) => s.eventId)).size).toBe(sc.length);
+  }, 300_000);
+
+  it('lead scores reach the analytics tables; feedback on the topic changes the stored labels', async () => {
+    await waitFor(async () => (await analytics.latestScore(conv))?.tier === 'qualified', 30_000, 'lead score in PostgreSQL');
+    const history = await analytics.scoreHistory(conv);
+    expect(history.length).toBe(scores().filter((s) => s.conversationId === conv).length);
+    expect(history[0]!.reasons.positive[0]!.quote).toBeTruthy();
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: t.feedback, messages: [
+      { key: conv, value: JSON.stringify({ conversation_id: conv, label: 'good', reason: 'asked for a call', actor: 'ana@example.com', at: new Date().toISOString() }) },
+      { key: conv, value: 'not json' },
+    ] });
+    await waitFor(async () => (await analytics.feedbackOf(conv)).length === 1, 30_000, 'the feedback stored');
+    const [f] = await analytics.feedbackOf(conv);
+    expect(f).toMatchObject({ label: 'good', actor: 'ana@example.com', tierAtFeedback: 'qualified', scoringVersion: 'v1' });
+    await producer.send({ topic: t.feedback, messages: [{ key: conv, value: JSON.stringify({ conversation_id: conv, label: 'lost', actor: 'crm', at: Date.now() + 1000 }) }] });
+    await producer.disconnect();
+    await waitFor(async () => (await analytics.feedbackOf(conv)).length === 2, 30_000, 'the second label');
+    expect((await analytics.labelledLeads()).find((l) => l.conversationId === conv)?.label).toBe('lost');
+    await out.waitFor(() => out.of(t.dlq).length >= 1, 20_000, 'the bad feedback in the DLQ');
+  }, 120_000);
+});
