@@ -9,6 +9,8 @@ import { moduleLogger, rootLogger } from '../../core/logger.js';
 import type { ConversationSnapshot } from '../../processors/window/snapshot.js';
 import type { SignalsRecord } from '../../processors/extract/signals-record.js';
 import { formatLeadTable } from '../format-leads.js';
+import { startLeadServer, type RunningLeadServer } from '../../http/lead-server.js';
+import { configError } from '../../core/errors.js';
 
 const systemClock = { now: () => Date.now() };
 
@@ -17,7 +19,7 @@ export function startCommand(): Command {
   return new Command('start')
     .description('run leadwire in one process on the local runtime: bundled samples, or wire_messages from DATABASE_URL')
     .option('--follow', 'keep running and poll for new rows / fire wall-clock timers (default with DATABASE_URL)')
-    .option('--once', 'process what is there and exit (default with the samples)')
+    .option('--once', 'process what is there and exit (no board)')
     .option('--checkpoint <file>', 'where the table reader keeps its position', '.leadwire/reader-checkpoint.json')
     .option('--json', 'print snapshots as JSON lines instead of a summary')
     .action(async (opts: { follow?: boolean; once?: boolean; checkpoint: string; json?: boolean }) => {
@@ -45,6 +47,25 @@ export function startCommand(): Command {
       let dlq = 0;
       rt.subscribe(config.topics.dlq, () => { dlq++; });
 
+      // The board reads the runtime's lead topics; it keeps the process running until Ctrl-C.
+      let board: RunningLeadServer | undefined;
+      if (config.http.board && !opts.once) {
+        try {
+          board = await startLeadServer(config, { runtime: rt, logger: moduleLogger('http') });
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw configError(`port ${config.http.port} is in use: set HTTP_PORT to a free port (or LEADWIRE_BOARD=false for no board)`);
+          throw err;
+        }
+      }
+      const whereToLook = () => {
+        if (board) process.stderr.write(`\nleadwire: lead board on ${board.boardUrl}\nleadwire: API ${board.url}/leads · OpenAPI ${board.url}/openapi.json · metrics ${board.url}/metrics · Ctrl-C to stop\n`);
+      };
+      const stopOnSignal = (extra?: () => Promise<void>) => {
+        const stop = async () => { await board?.close(); await extra?.(); await rt.stop(); process.exit(0); };
+        process.once('SIGTERM', () => void stop());
+        process.once('SIGINT', () => void stop());
+      };
+
       if (!config.database.url) {
         const events = sampleEvents();
         for (const e of events) rt.produce(src, { key: e.key, value: Buffer.from(e.value), timestamp: e.timestamp });
@@ -52,8 +73,10 @@ export function startCommand(): Command {
         await rt.runUntilIdle({ flushWallTimers: !opts.follow });
         if (!opts.json) process.stdout.write(formatLeadTable([...latest.values()]));
         process.stderr.write(`leadwire: done; ${rt.read(config.topics.conversations).length} snapshots, ${rt.read(config.topics.signals).length} signal records, ${dlq} dead letters\n`);
-        if (!opts.follow) { await rt.stop(); return; }
+        if (!opts.follow && !board) { await rt.stop(); return; }
         rt.startLive();
+        whereToLook();
+        stopOnSignal();
         return;
       }
 
@@ -76,8 +99,7 @@ export function startCommand(): Command {
       }
       rt.startLive();
       const poll = setInterval(() => { void pump().catch((err) => log.error({ err }, 'table reader failed')); }, 2000);
-      const stop = async () => { clearInterval(poll); await rt.stop(); await reader.close(); process.exit(0); };
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
+      whereToLook();
+      stopOnSignal(async () => { clearInterval(poll); await reader.close(); });
     });
 }

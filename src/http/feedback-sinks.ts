@@ -1,0 +1,59 @@
+// The two places feedback goes: the local runtime's feedback topic (embedded
+// mode) or the feedback topic on Kafka. Both key by conversation id, so the
+// feedback of one conversation stays ordered on one partition.
+import type { Kafka, Producer } from 'kafkajs';
+import type { LocalRuntime } from '../runtime/local-runtime.js';
+import type { FeedbackRecord, FeedbackSink } from './feedback-record.js';
+import { cloudEventHeaders } from '../processors/score/cloud-events.js';
+
+export function localFeedbackSink(rt: Pick<LocalRuntime, 'produce'>, topic: string): FeedbackSink {
+  return {
+    async publish(rec) {
+      rt.produce(topic, { key: rec.conversationId, value: rec, timestamp: rec.at, headers: feedbackHeaders(rec) });
+    },
+    async ready() { return { ok: true, detail: `local runtime topic ${topic}` }; },
+    async close() {},
+  };
+}
+
+/** An idempotent producer; the first publish connects, so a server starts while Kafka is still coming up. */
+export function kafkaFeedbackSink(kafka: Kafka, topic: string): FeedbackSink {
+  let producer: Producer | undefined;
+  let connecting: Promise<Producer> | undefined;
+  const connect = () => {
+    connecting ??= (async () => {
+      const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+      try { await p.connect(); } catch (err) { connecting = undefined; throw err; }
+      producer = p;
+      return p;
+    })();
+    return connecting;
+  };
+  return {
+    async publish(rec) {
+      const p = await connect();
+      await p.send({ topic, acks: -1, messages: [{ key: rec.conversationId, value: JSON.stringify(rec), timestamp: String(rec.at), headers: feedbackHeaders(rec) }] });
+    },
+    async ready() {
+      const admin = kafka.admin();
+      try {
+        await admin.connect();
+        const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+        const parts = meta.topics[0]?.partitions.length ?? 0;
+        return parts > 0 ? { ok: true, detail: `${topic}: ${parts} partitions` } : { ok: false, detail: `${topic} has no partitions` };
+      } catch (err) {
+        return { ok: false, detail: `${topic}: ${(err as Error).message} (run \`leadwire topics create\`)` };
+      } finally {
+        await admin.disconnect().catch(() => {});
+      }
+    },
+    async close() {
+      await producer?.disconnect();
+    },
+  };
+}
+
+/** CloudEvents attributes as headers, like the lead topics carry. */
+function feedbackHeaders(rec: FeedbackRecord): Record<string, string> {
+  return cloudEventHeaders({ id: rec.eventId, type: 'dev.leadwire.feedback.v1', source: `/leadwire/http/${rec.source}`, time: rec.at, subject: rec.conversationId });
+}

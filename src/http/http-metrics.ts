@@ -1,0 +1,18 @@
+import { Gauge, Histogram } from 'prom-client';
+import { registry } from '../core/metrics.js';
+
+function once<T>(name: string, make: () => T): T {
+  return (registry.getSingleMetric(name) as unknown as T | undefined) ?? make();
+}
+
+// Route labels are the route patterns (/leads/:id), never raw URLs: ids would explode the series.
+export const httpMetrics = {
+  requests: once('leadwire_http_request_seconds', () => new Histogram({
+    name: 'leadwire_http_request_seconds', help: 'HTTP API request duration', labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.005, 0.02, 0.1, 0.5, 2], registers: [registry],
+  })),
+  sseClients: once('leadwire_http_sse_clients', () => new Gauge({ name: 'leadwire_http_sse_clients', help: 'Open server-sent event streams (boards watching)', registers: [registry] })),
+  feedback: once('leadwire_http_feedback_publish_seconds', () => new Histogram({
+    name: 'leadwire_http_feedback_publish_seconds', help: 'Time to publish one feedback record', labelNames: ['label', 'outcome'], buckets: [0.001, 0.01, 0.1, 1, 5], registers: [registry],
+  })),
+};
