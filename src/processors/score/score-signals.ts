@@ -171,7 +171,7 @@ export function scoreSignals(rec: ScoringInput, model: ScoringModel, at: number,
   const intent = sum('intent');
   const negative = sum('negative');
   const implicit = sum('implicit');
-  const raw = round(fit + intent + negative + implicit, 4);
+  const raw = round(model.bias + fit + intent + negative + implicit, 4);
   const exact = scoreFromRaw(raw, model);
   const uncapped = tierFromScore(exact, model, previous);
   const cap = capTier(rec, model, contributions);

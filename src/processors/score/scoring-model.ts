@@ -18,6 +18,8 @@ export const scoringModelSchema = z.object({
   description: z.string().optional(),
   /** Weight per signal id; signals not listed weigh what their record (the catalog) says. */
   weights: z.record(z.string(), z.number()).default({}),
+  /** Raw points every conversation starts with (fitted models carry their intercept here). */
+  bias: z.number().default(0),
   /** When true, signals missing from `weights` weigh 0 instead of the catalog weight (fitted models). */
   weightsComplete: z.boolean().default(false),
   fullConfidenceAt: z.number().gt(0).max(1).default(0.75),
