@@ -141,7 +141,7 @@ async function sendFeedback(conversationId, label, button) {
     await api('/feedback', {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ conversationId, label, actor: 'board', source: 'board' }),
+      body: JSON.stringify({ conversationId, label, actor: 'board' }),
     });
     const l = leads.get(conversationId);
     if (l) { l.label = label; scheduleRender(); }

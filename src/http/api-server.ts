@@ -48,9 +48,11 @@ const MAX_LIMIT = 200;
 const CHECK_TIMEOUT_MS = 2_000;
 const here = dirname(fileURLToPath(import.meta.url));
 
-function httpError(status: number, message: string): LeadwireError & { statusCode: number } {
-  const err = new LeadwireError(message, { kind: 'validation' }) as LeadwireError & { statusCode: number };
+/** An error whose message is written for the client (a 503 says what to do; an unexpected 500 does not leak internals). */
+function httpError(status: number, message: string): LeadwireError & { statusCode: number; expose: true } {
+  const err = new LeadwireError(message, { kind: status >= 500 ? 'unavailable' : 'validation' }) as LeadwireError & { statusCode: number; expose: true };
   err.statusCode = status;
+  err.expose = true;
   return err;
 }
 
@@ -124,7 +126,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   });
 
   // --- errors: one shape, a clear message, never the raw input back ---------
-  app.setErrorHandler((err: Error & { statusCode?: number; validation?: Array<{ params?: Record<string, unknown> }>; validationContext?: string }, req, reply) => {
+  app.setErrorHandler((err: Error & { statusCode?: number; expose?: boolean; validation?: Array<{ params?: Record<string, unknown> }>; validationContext?: string }, req, reply) => {
     let status = err.statusCode ?? 500;
     let message = err.message;
     if (err.validation) {
@@ -134,7 +136,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     } else if (err instanceof LeadwireError && err.kind === 'validation' && !(err as { statusCode?: number }).statusCode) {
       status = 400;
     }
-    if (status >= 500) {
+    if (status >= 500 && !err.expose) {
       log.error({ err, route: req.routeOptions.url }, 'request failed');
       message = 'internal error; the server log has the details';
     }
@@ -245,7 +247,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     preHandler: requireToken,
     schema: { tags: ['feedback'], summary: 'A label from a person or a CRM; published to the feedback topic', security: [{ bearer: [] }], body: S.feedbackBody, response: { 202: S.feedbackAccepted, 400: S.error, 401: S.error, 404: S.error } },
   }, async (req, reply) => {
-    const body = req.body as { conversationId: string; label: FeedbackLabel; reason?: string; actor?: string; source?: 'api' | 'board' };
+    const body = req.body as { conversationId: string; label: FeedbackLabel; reason?: string; actor?: string };
     if (!(await deps.readModel.get(body.conversationId))) {
       throw httpError(404, `no lead for conversation ${body.conversationId}: feedback is for conversations that were scored`);
     }
@@ -256,7 +258,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
       httpMetrics.feedback.observe({ label: rec.label, outcome: 'ok' }, (performance.now() - t0) / 1000);
     } catch (err) {
       httpMetrics.feedback.observe({ label: rec.label, outcome: 'error' }, (performance.now() - t0) / 1000);
-      log.error({ err, conversationId: rec.conversationId }, 'feedback publish failed');
+      log.error({ err, conversationId: rec.conversation_id }, 'feedback publish failed');
       throw httpError(503, 'the feedback topic did not accept the record; retry in a moment');
     }
     return reply.code(202).send({ status: 'accepted', feedback: rec });

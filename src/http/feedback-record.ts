@@ -1,28 +1,19 @@
-// The record POST /feedback and the board put on leadwire.feedback.v1.
-// Fields as issue 6 names them (conversation, label, reason, actor, at); the
-// feedback stage (src/processors/feedback/) consumes it.
-import { createHash } from 'node:crypto';
+// The record POST /feedback and the board put on leadwire.feedback.v1: the
+// feedback stage's contract (src/processors/feedback/feedback-record.ts,
+// schemas/feedback.v1.json), built here from an API request.
+import { feedbackId, type FeedbackRecord } from '../processors/feedback/feedback-record.js';
 import type { FeedbackLabel } from './lead-read-model.js';
 import { redactText } from './redact-output.js';
 
-export interface FeedbackRecord {
-  schema: 'leadwire.feedback.v1';
-  /** sha256 of (conversation, label, actor, at): a retried POST with the same time is dropped downstream. */
-  eventId: string;
-  conversationId: string;
-  label: FeedbackLabel;
-  reason: string | null;
-  actor: string;
-  at: number;
-  source: 'api' | 'board';
-}
+export type { FeedbackRecord };
 
-export function buildFeedbackRecord(input: { conversationId: string; label: FeedbackLabel; reason?: string | null; actor?: string | null; source?: 'api' | 'board' }, at: number): FeedbackRecord {
-  const actor = input.actor?.trim() || 'anonymous';
-  // People type phone numbers into free text too; the reason is redacted before it reaches a topic.
+export function buildFeedbackRecord(input: { conversationId: string; label: FeedbackLabel; reason?: string | null; actor?: string | null }, at: number): FeedbackRecord & { schema: 'leadwire.feedback.v1'; feedback_id: string } {
+  // People type phone numbers into free text too: reason and actor are redacted before they reach a topic.
+  const actor = redactText(input.actor?.trim() || 'anonymous');
   const reason = input.reason?.trim() ? redactText(input.reason.trim()) : null;
-  const eventId = createHash('sha256').update(`${input.conversationId}\u0000${input.label}\u0000${actor}\u0000${at}`).digest('hex').slice(0, 32);
-  return { schema: 'leadwire.feedback.v1', eventId, conversationId: input.conversationId, label: input.label, reason, actor: redactText(actor), at, source: input.source ?? 'api' };
+  const rec: FeedbackRecord = { conversation_id: input.conversationId, label: input.label, reason, actor, at };
+  // The id the feedback stage would derive, sent explicitly so every consumer sees the same one.
+  return { schema: 'leadwire.feedback.v1', feedback_id: feedbackId(rec), ...rec };
 }
 
 /** Where feedback goes: the feedback topic on Kafka, or the local runtime's. */

@@ -5,11 +5,12 @@ import type { Kafka, Producer } from 'kafkajs';
 import type { LocalRuntime } from '../runtime/local-runtime.js';
 import type { FeedbackRecord, FeedbackSink } from './feedback-record.js';
 import { cloudEventHeaders } from '../processors/score/cloud-events.js';
+import { feedbackId } from '../processors/feedback/feedback-record.js';
 
 export function localFeedbackSink(rt: Pick<LocalRuntime, 'produce'>, topic: string): FeedbackSink {
   return {
     async publish(rec) {
-      rt.produce(topic, { key: rec.conversationId, value: rec, timestamp: rec.at, headers: feedbackHeaders(rec) });
+      rt.produce(topic, { key: rec.conversation_id, value: rec, timestamp: rec.at, headers: feedbackHeaders(rec) });
     },
     async ready() { return { ok: true, detail: `local runtime topic ${topic}` }; },
     async close() {},
@@ -32,7 +33,7 @@ export function kafkaFeedbackSink(kafka: Kafka, topic: string): FeedbackSink {
   return {
     async publish(rec) {
       const p = await connect();
-      await p.send({ topic, acks: -1, messages: [{ key: rec.conversationId, value: JSON.stringify(rec), timestamp: String(rec.at), headers: feedbackHeaders(rec) }] });
+      await p.send({ topic, acks: -1, messages: [{ key: rec.conversation_id, value: JSON.stringify(rec), timestamp: String(rec.at), headers: feedbackHeaders(rec) }] });
     },
     async ready() {
       const admin = kafka.admin();
@@ -55,5 +56,5 @@ export function kafkaFeedbackSink(kafka: Kafka, topic: string): FeedbackSink {
 
 /** CloudEvents attributes as headers, like the lead topics carry. */
 function feedbackHeaders(rec: FeedbackRecord): Record<string, string> {
-  return cloudEventHeaders({ id: rec.eventId, type: 'dev.leadwire.feedback.v1', source: `/leadwire/http/${rec.source}`, time: rec.at, subject: rec.conversationId });
+  return cloudEventHeaders({ id: rec.feedback_id ?? feedbackId(rec), type: 'dev.leadwire.feedback.v1', source: '/leadwire/http', time: rec.at, subject: rec.conversation_id });
 }

@@ -5,7 +5,7 @@
 import type { LeadEventRecord, LeadScoreRecord } from '../processors/score/lead-records.js';
 import type { ConversationSnapshot } from '../processors/window/snapshot.js';
 import type { SignalsTranscriptEntry } from '../processors/extract/signals-record.js';
-import type { FeedbackRecord } from './feedback-record.js';
+import { feedbackId, type FeedbackRecord } from '../processors/feedback/feedback-record.js';
 import type {
   FeedbackView, LeadChange, LeadDetail, LeadEventView, LeadPage, LeadQuery, LeadReadModel, LeadSummary, ScorePoint, TranscriptLine, Trend,
 } from './lead-read-model.js';
@@ -130,13 +130,15 @@ export function createMemoryLeadReadModel(opts: MemoryLeadReadModelOptions = {})
       emit({ type: 'lead', lead: summaryOf(e) });
     },
     applyFeedback(rec) {
-      const view: FeedbackView = { eventId: rec.eventId, label: rec.label, reason: redactNullable(rec.reason), actor: redactText(rec.actor), at: rec.at };
-      const e = leads.get(rec.conversationId);
-      const list = e ? e.feedback : (orphanFeedback.get(rec.conversationId) ?? []);
-      if (list.some((f) => f.eventId === rec.eventId)) return;
+      const cid = rec.conversation_id;
+      const view: FeedbackView = { eventId: feedbackId(rec), label: rec.label, reason: redactNullable(rec.reason), actor: redactText(rec.actor), at: rec.at };
+      const e = leads.get(cid);
+      const list = e ? e.feedback : (orphanFeedback.get(cid) ?? []);
+      if (list.some((f) => f.eventId === view.eventId)) return;
       list.push(view);
-      if (!e) orphanFeedback.set(rec.conversationId, list);
-      emit({ type: 'feedback', conversationId: rec.conversationId, feedback: view });
+      list.sort((a, b) => a.at - b.at);
+      if (!e) orphanFeedback.set(cid, list);
+      emit({ type: 'feedback', conversationId: cid, feedback: view });
       if (e) emit({ type: 'lead', lead: summaryOf(e) });
     },
     applyTranscript(conversationId, version, lines) {

@@ -157,8 +157,7 @@ export const feedbackBody = {
     conversationId,
     label: { type: 'string', enum: [...FEEDBACK_LABELS] },
     reason: { type: 'string', maxLength: 500 },
-    actor: { type: 'string', maxLength: 100, description: 'Who labels: a person or a CRM (default anonymous)' },
-    source: { type: 'string', enum: ['api', 'board'], default: 'api' },
+    actor: { type: 'string', maxLength: 200, description: 'Who labels: a user id or a system name (default anonymous)' },
   },
 } as const;
 
@@ -168,7 +167,8 @@ export const feedbackAccepted = {
     status: str,
     feedback: {
       type: 'object',
-      properties: { schema: str, eventId: str, conversationId: str, label: str, reason: nullable(str), actor: str, at: int, source: str },
+      description: 'The record published on leadwire.feedback.v1 (schemas/feedback.v1.json)',
+      properties: { schema: str, feedback_id: str, conversation_id: str, label: str, reason: nullable(str), actor: str, at: int },
     },
   },
 } as const;

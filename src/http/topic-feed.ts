@@ -7,7 +7,7 @@ import type { LeadEventRecord, LeadScoreRecord } from '../processors/score/lead-
 import type { ConversationSnapshot } from '../processors/window/snapshot.js';
 import type { SignalsRecord } from '../processors/extract/signals-record.js';
 import type { LocalRuntime } from '../runtime/local-runtime.js';
-import type { FeedbackRecord } from './feedback-record.js';
+import { feedbackRecordSchema } from '../processors/feedback/feedback-record.js';
 import { linesFromSignals, type MemoryLeadReadModel } from './memory-lead-read-model.js';
 
 export type FeedTopics = Pick<TopicsConfig, 'leadScores' | 'leadEvents' | 'feedback' | 'conversations' | 'signals'>;
@@ -35,7 +35,12 @@ export function createTopicApplier(topics: FeedTopics, model: MemoryLeadReadMode
     try {
       if (topic === topics.leadScores) model.applyScore(v as LeadScoreRecord);
       else if (topic === topics.leadEvents) model.applyEvent(v as LeadEventRecord);
-      else if (topic === topics.feedback) model.applyFeedback(v as FeedbackRecord);
+      else if (topic === topics.feedback) {
+        // Other systems write this topic: only what the feedback stage would accept counts.
+        const f = feedbackRecordSchema.safeParse(v);
+        if (f.success) model.applyFeedback(f.data);
+        else onBadRecord(topic, new Error(f.error.issues[0]?.message ?? 'not a feedback record'));
+      }
       else if (topic === topics.conversations) model.applySnapshot(v as ConversationSnapshot);
       else if (topic === topics.signals) {
         const s = v as SignalsRecord;
