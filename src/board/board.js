@@ -52,7 +52,7 @@ function feedbackButtons(lead, labels) {
     class: 'fb', type: 'button', 'data-label': label, 'aria-pressed': lead.label === label ? 'true' : 'false',
     title: `mark this lead ${label}`,
     onclick: (ev) => { ev.stopPropagation(); void sendFeedback(lead.conversationId, label, ev.currentTarget); },
-  }, label === 'good' ? '👍 good' : label === 'bad' ? '👎 bad' : label)));
+  }, label === 'good' ? '✓ good' : label === 'bad' ? '✗ bad' : label)));
 }
 
 function card(lead, fresh) {
