@@ -30,45 +30,58 @@ export function foldForEmbedding(text: string): string {
   return text.normalize('NFKD').replace(COMBINING, '').toLowerCase().replace(NON_WORD, ' ').trim();
 }
 
-/** FNV-1a, 32 bit: stable across platforms and versions, which a model id promises. */
-function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
+/**
+ * FNV-1a (32 bit) of a kind tag followed by s[from, to), with a seed so one
+ * pass gives the bucket and an independent sign. Stable across platforms and
+ * versions, which the embedder id promises; no substring is allocated.
+ */
+function fnv1a(kind: number, s: string, from: number, to: number, seed: number): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  h = Math.imul(h ^ kind, 0x01000193);
+  for (let i = from; i < to; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   return h >>> 0;
 }
 
+const WORD = 1;
+const BIGRAM = 2;
+const NGRAM = 3;
+const MAGNITUDE = 4;
+
 // Weight of each feature kind: whole words say the most, n-grams catch
 // spelling variants and inflections, word pairs a little word order.
-const KIND_WEIGHT: Record<string, number> = { w: 1, b: 0.6, c: 0.35, '#': 0.5 };
+const KIND_WEIGHT = [0, 1, 0.6, 0.35, 0.5];
 
 export function createLocalEmbedder(opts: LocalEmbedderOptions = {}): Embedder {
   const dimensions = opts.dimensions ?? 512;
   const sizes = opts.ngramSizes ?? [3, 4, 5];
   const id = `local-hash-v1:d${dimensions}:n${sizes.join('')}`;
 
-  function features(text: string): Map<string, number> {
-    const f = new Map<string, number>();
-    const add = (k: string) => f.set(k, (f.get(k) ?? 0) + 1);
+  // Feature hash → [kind, count]; 32-bit hashes of distinct features collide too rarely to matter.
+  function features(text: string): Map<number, [number, number]> {
+    const f = new Map<number, [number, number]>();
+    const add = (kind: number, str: string, from: number, to: number) => {
+      const h = fnv1a(kind, str, from, to, 0);
+      const e = f.get(h);
+      if (e) e[1]++; else f.set(h, [kind, 1]);
+    };
     const all = foldForEmbedding(text).split(' ').filter(Boolean);
     const content = all.filter((w) => !STOPWORDS.has(w));
     // A text made only of function words ("hola", "ok") still gets a vector.
     const words = content.length ? content : all;
     let prev: string | null = null;
     for (const w of words) {
-      add(`w${w}`);
+      add(WORD, w, 0, w.length);
       if (/^\d+$/.test(w)) {
         // Its magnitude too: "50" and "60" share "tens".
-        add(`#${Math.min(w.replace(/^0+/, '').length, 9)}`);
+        const mag = String(Math.min(w.replace(/^0+/, '').length, 9));
+        add(MAGNITUDE, mag, 0, 1);
       } else {
         const padded = ` ${w} `;
         for (const n of sizes) {
-          for (let i = 0; i + n <= padded.length; i++) add(`c${padded.slice(i, i + n)}`);
+          for (let i = 0; i + n <= padded.length; i++) add(NGRAM, padded, i, i + n);
         }
       }
-      if (prev !== null) add(`b${prev} ${w}`);
+      if (prev !== null) { const pair = `${prev} ${w}`; add(BIGRAM, pair, 0, pair.length); }
       prev = w;
     }
     return f;
@@ -76,12 +89,11 @@ export function createLocalEmbedder(opts: LocalEmbedderOptions = {}): Embedder {
 
   function embedOne(text: string): number[] {
     const v = new Array<number>(dimensions).fill(0);
-    for (const [k, count] of features(text)) {
-      const h = fnv1a(k);
-      // Sign from an independent hash, so collisions cancel out on average instead of piling up.
-      const sign = (fnv1a(`~${k}`) & 1) === 0 ? 1 : -1;
+    for (const [h, [kind, count]] of features(text)) {
+      // Sign from an independent bit of a re-mixed hash, so collisions cancel out on average instead of piling up.
+      const sign = (Math.imul(h ^ (h >>> 16), 0x45d9f3b) >>> 31) === 0 ? 1 : -1;
       // Sublinear: a word said ten times is not ten times the topic.
-      v[h % dimensions]! += sign * KIND_WEIGHT[k[0]!]! * (1 + Math.log(count));
+      v[h % dimensions]! += sign * KIND_WEIGHT[kind]! * (1 + Math.log(count));
     }
     return normalizeInPlace(v) as number[];
   }

@@ -208,12 +208,23 @@ export function createMemoryVectorStore(opts: MemoryVectorStoreOptions = {}): Me
       // Top-k kept sorted descending; k is small next to the number of points.
       const topRows: number[] = [];
       const topScores: number[] = [];
-      for (let r = 0; r < payloads.length; r++) {
+      const rows = payloads.length;
+      const d4 = dims - (dims % 4);
+      for (let r = 0; r < rows; r++) {
         const p = payloads[r];
-        if (!p || !payloadMatches(p, filter)) continue;
-        let s = 0;
+        if (!p || (filter && !payloadMatches(p, filter))) continue;
+        // Four accumulators: independent additions the CPU can overlap.
+        let s0 = 0; let s1 = 0; let s2 = 0; let s3 = 0;
         const off = r * dims;
-        for (let i = 0; i < dims; i++) s += data[off + i]! * q[i]!;
+        let i = 0;
+        for (; i < d4; i += 4) {
+          s0 += data[off + i]! * q[i]!;
+          s1 += data[off + i + 1]! * q[i + 1]!;
+          s2 += data[off + i + 2]! * q[i + 2]!;
+          s3 += data[off + i + 3]! * q[i + 3]!;
+        }
+        for (; i < dims; i++) s0 += data[off + i]! * q[i]!;
+        const s = s0 + s1 + s2 + s3;
         if (topScores.length === limit && s <= topScores[limit - 1]!) continue;
         let at = topScores.length;
         while (at > 0 && topScores[at - 1]! < s) at--;

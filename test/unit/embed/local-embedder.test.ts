@@ -24,9 +24,11 @@ describe('local embedder', () => {
   it('puts inflections and typos closer than unrelated text', async () => {
     const related = await sim('pide cotización de 50 máquinas', 'quiero cotizaciones para 60 maquinas');
     const typo = await sim('necesito una cotizacion', 'nesecito una cotisacion');
+    const typoBaseline = await sim('necesito una cotizacion', 'a qué hora abren mañana');
     const unrelated = await sim('pide cotización de 50 máquinas', 'cuál es el horario de atención');
     expect(related).toBeGreaterThan(0.45);
-    expect(typo).toBeGreaterThan(0.3);
+    // Two misspelt words of three still share n-grams: clearly above an unrelated text.
+    expect(typo).toBeGreaterThan(typoBaseline + 0.1);
     expect(unrelated).toBeLessThan(0.2);
     expect(related).toBeGreaterThan(unrelated + 0.3);
   });
