@@ -14,7 +14,7 @@ import { createFeedbackProcessor, type FeedbackLabelSink } from '../processors/f
 import { createAnalyticsStore } from '../adapters/analytics/create-analytics-store.js';
 import type { AnalyticsStore } from '../adapters/analytics/analytics-store.js';
 import { createScoreProcessor, SCORE_STORE, ASSIGN_STORE, OUTPUT as SCORE_OUTPUT, type PayloadEncoder } from '../processors/score/score-processor.js';
-import { loadScoringModel, type ScoringModel } from '../processors/score/scoring-model.js';
+import { loadScoringModel, readPointer, type ScoringModel } from '../processors/score/scoring-model.js';
 import { createExtractProcessor, extractStores, type LlmExtractor } from '../processors/extract/extract-processor.js';
 import { embedStageSpec } from '../processors/embed/embed-processor.js';
 import { createEmbedder } from '../adapters/embedder/create-embedder.js';
@@ -96,7 +96,9 @@ export function buildTopology(config: Config, ports: TopologyPorts = {}): Topolo
   };
 
   const scoringModel = ports.scoringModel ?? loadScoringModel(config.score.model);
-  const shadowModel = ports.shadowScoringModel ?? (config.score.shadowModel ? loadScoringModel(config.score.shadowModel) : undefined);
+  // A version under recalibration (scoring/SHADOW) runs in shadow unless one is named explicitly.
+  const shadowName = config.score.shadowModel ?? (readPointer('shadow') ? 'shadow' : undefined);
+  const shadowModel = ports.shadowScoringModel ?? (shadowName ? loadScoringModel(shadowName) : undefined);
   const score: StageSpec = {
     name: STAGE.score,
     doc: `Score 0–100, probability, tier with hysteresis and reasons (scoring ${scoringModel.version}${shadowModel ? `, shadow ${shadowModel.version}` : ''}); lead scores when material, lead events on tier transitions`,

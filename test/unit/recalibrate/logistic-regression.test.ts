@@ -12,7 +12,7 @@ function synthetic(n: number, w: number[], b: number, seed = 1) {
   const X: number[][] = [];
   const y: Array<0 | 1> = [];
   for (let i = 0; i < n; i++) {
-    const x = w.map(() => (r() < 0.4 ? 1 : 0));
+    const x: number[] = w.map(() => (r() < 0.4 ? 1 : 0));
     const p = sigmoid(b + x.reduce((s, v, j) => s + v * w[j]!, 0));
     X.push(x);
     y.push(r() < p ? 1 : 0);

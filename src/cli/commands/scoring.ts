@@ -1,0 +1,121 @@
+// `leadwire scoring list | recalibrate | shadow-report | promote VERSION`:
+// scoring versions, their fit from labels, the shadow comparison and promotion.
+import { createHash } from 'node:crypto';
+import { Command, Option } from 'commander';
+import { loadConfig } from '../../config/load.js';
+import { configError } from '../../core/errors.js';
+import { createAnalyticsStore } from '../../adapters/analytics/create-analytics-store.js';
+import { DATASET_NAMES, loadDataset } from '../../eval/datasets.js';
+import { loadCatalog } from '../../processors/extract/catalog.js';
+import { isPositive } from '../../processors/feedback/feedback-record.js';
+import { loadScoringModel, readPointer } from '../../processors/score/scoring-model.js';
+import { signalsFromLabelled } from '../../recalibrate/labelled-signals.js';
+import { signalsFromLeadScore } from '../../recalibrate/lead-score-signals.js';
+import { precisionOf, recalibrate, type LabelledExample } from '../../recalibrate/recalibrate.js';
+import { nextVersion, setPointer, writeScoringModel } from '../../recalibrate/scoring-files.js';
+import { shadowReport } from '../../recalibrate/shadow-report.js';
+
+const print = (json: boolean | undefined, obj: unknown, text: string) => process.stdout.write(`${json ? JSON.stringify(obj, null, 2) : text}\n`);
+/** A fixed hold-out by hash of the conversation id: reproducible, independent of order. */
+const heldBack = (id: string, share: number) => createHash('sha1').update(id).digest().readUInt16BE(0) / 65536 < share;
+
+function analyticsFromConfig() {
+  const config = loadConfig();
+  if (!config.database.url) process.stderr.write('leadwire: DATABASE_URL is not set: using an empty in-process analytics store\n');
+  return { config, analytics: createAnalyticsStore(config.database) };
+}
+
+export function scoringCommand(): Command {
+  const cmd = new Command('scoring').description('scoring versions: recalibrate from labels, compare in shadow, promote');
+
+  cmd.command('list').description('scoring versions on disk and in the analytics store, with the active and shadow pointers')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const { analytics } = analyticsFromConfig();
+      try {
+        const rows = await analytics.scoringVersions();
+        const out = { active: readPointer('active') ?? 'v1', shadow: readPointer('shadow'), versions: rows.map((r) => ({ version: r.version, status: r.status, parent: r.parent, metrics: r.metrics })) };
+        print(opts.json, out, [`active ${out.active}${out.shadow ? `  shadow ${out.shadow}` : ''}`, ...out.versions.map((v) => `${v.version.padEnd(8)} ${v.status.padEnd(9)} parent ${v.parent ?? '-'}  ${JSON.stringify(v.metrics)}`)].join('\n'));
+      } finally { await analytics.close(); }
+    });
+
+  cmd.command('recalibrate').description('fit a new scoring version from feedback labels (or a dataset) and run it in shadow')
+    .addOption(new Option('--dataset <name>', 'fit on a labelled dataset from shared/datasets instead of feedback (label high = good)').choices([...DATASET_NAMES]))
+    .option('--version <v>', 'name of the new version (default: the next vN)')
+    .option('--l2 <n>', 'L2 penalty toward the current weights (default: RECALIBRATE_L2)')
+    .option('--min-labels <n>', 'labels needed (default: RECALIBRATE_MIN_LABELS)')
+    .option('--holdout <share>', 'share of labels held back to judge the fit', '0.3')
+    .option('--json', 'print JSON')
+    .action(async (opts: { dataset?: string; version?: string; l2?: string; minLabels?: string; holdout: string; json?: boolean }) => {
+      const { config, analytics } = analyticsFromConfig();
+      try {
+        const base = loadScoringModel(config.score.model);
+        let examples: Array<LabelledExample & { id: string }>;
+        if (opts.dataset) {
+          const catalog = loadCatalog(config.extract.catalog);
+          examples = loadDataset(opts.dataset).map((c) => ({ id: c.conversation_id, record: signalsFromLabelled(c, catalog), positive: c.label === 'high' }));
+        } else {
+          examples = (await analytics.labelledLeads()).map((l) => ({ id: l.conversationId, record: signalsFromLeadScore(l.latest), positive: isPositive(l.label) }));
+        }
+        const share = Number(opts.holdout);
+        if (!(share >= 0 && share < 1)) throw configError('--holdout is a share in [0, 1)');
+        const train = examples.filter((e) => !heldBack(e.id, share));
+        const test = examples.filter((e) => heldBack(e.id, share));
+        const version = opts.version ?? nextVersion();
+        const r = recalibrate(base, train, {
+          version, l2: opts.l2 !== undefined ? Number(opts.l2) : config.feedback.l2,
+          minLabels: opts.minLabels !== undefined ? Number(opts.minLabels) : config.feedback.minLabels,
+        });
+        const holdout = test.length ? { base: precisionOf(base, test), candidate: precisionOf(r.model, test) } : null;
+        const file = writeScoringModel(r.model);
+        setPointer('shadow', version);
+        const metrics = { labels: examples.length, train: r.train, holdout, source: opts.dataset ?? 'feedback' };
+        await analytics.putScoringVersion({ version, status: 'shadow', parent: base.version, model: r.model, metrics });
+        const fmt = (p: { precision: number; recall: number; f1: number }) => `precision ${p.precision.toFixed(3)} recall ${p.recall.toFixed(3)} F1 ${p.f1.toFixed(3)}`;
+        print(opts.json, { version, file, parent: base.version, converged: r.converged, metrics }, [
+          `wrote ${file} (from ${base.version}, ${examples.length} labels, ${train.length} to fit)`,
+          `train    ${base.version}: ${fmt(r.train.base)}   ${version}: ${fmt(r.train.candidate)}`,
+          holdout ? `held out ${base.version}: ${fmt(holdout.base)}   ${version}: ${fmt(holdout.candidate)}` : 'no labels held out',
+          `${version} now runs in shadow (scoring/SHADOW): restart score workers, then \`leadwire scoring shadow-report\`; promote with \`leadwire scoring promote ${version}\``,
+        ].join('\n'));
+      } finally { await analytics.close(); }
+    });
+
+  cmd.command('shadow-report').description('agreement of the shadow version with the active one, and precision of both against people\'s labels')
+    .option('--shadow <version>', 'shadow version (default: scoring/SHADOW)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { shadow?: string; json?: boolean }) => {
+      const { config, analytics } = analyticsFromConfig();
+      try {
+        const active = loadScoringModel(config.score.model);
+        const shadow = loadScoringModel(opts.shadow ?? 'shadow');
+        const r = await shadowReport(analytics, active, shadow);
+        const p = (x: { precision: number; recall: number; qualified: number }) => `precision ${x.precision.toFixed(3)} recall ${x.recall.toFixed(3)} (qualified ${x.qualified})`;
+        print(opts.json, r, [
+          `active ${r.active}  shadow ${r.shadow}`,
+          `live: ${r.live.scored} scores carry the shadow; tier agreement ${r.live.agreement === null ? '-' : (r.live.agreement * 100).toFixed(1) + '%'}  ${JSON.stringify(r.live.matrix)}`,
+          `labelled (${r.labelled.count}): ${r.active} ${p(r.labelled.active)}   ${r.shadow} ${p(r.labelled.shadow)}`,
+        ].join('\n'));
+      } finally { await analytics.close(); }
+    });
+
+  cmd.command('promote').argument('<version>', 'scoring version to make active').description('make a scoring version active (scoring/ACTIVE and the analytics store)')
+    .action(async (version: string) => {
+      const { analytics } = analyticsFromConfig();
+      try {
+        const model = loadScoringModel(version);
+        const rows = await analytics.scoringVersions();
+        const previous = readPointer('active') ?? 'v1';
+        if (!rows.some((r) => r.version === previous) && previous !== version) {
+          await analytics.putScoringVersion({ version: previous, status: 'active', parent: null, model: loadScoringModel(previous) });
+        }
+        if (!rows.some((r) => r.version === version)) await analytics.putScoringVersion({ version, status: 'candidate', parent: previous, model });
+        await analytics.promoteScoringVersion(version, Date.now());
+        setPointer('active', version);
+        if (readPointer('shadow') === version) setPointer('shadow', null);
+        process.stdout.write(`${version} is active (was ${previous}). Restart score workers, then \`leadwire rescore --stale-only\` re-scores what ${previous} scored.\n`);
+      } finally { await analytics.close(); }
+    });
+
+  return cmd;
+}
