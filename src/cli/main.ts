@@ -10,6 +10,10 @@ import { evalCommand } from './commands/eval.js';
 import { connectorCommand } from './commands/connector.js';
 import { replayCommand } from './commands/replay.js';
 import { backfillCommand } from './commands/backfill.js';
+import { searchCommand } from './commands/search.js';
+import { rescoreCommand } from './commands/rescore.js';
+import { scoringCommand } from './commands/scoring.js';
+import { serveCommand } from './commands/serve.js';
 
 // `leadwire ... | head` closes the pipe early: that is not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'EPIPE') process.exit(0); throw err; });
@@ -19,7 +23,7 @@ const program = new Command('leadwire')
   .showHelpAfterError()
   .exitOverride();
 
-for (const c of [startCommand(), runCommand(), describeCommand(), topicsCommand(), configCommand(), stackCommand(), evalCommand(), connectorCommand(), replayCommand(), backfillCommand()]) program.addCommand(c);
+for (const c of [startCommand(), runCommand(), describeCommand(), topicsCommand(), configCommand(), stackCommand(), evalCommand(), connectorCommand(), replayCommand(), backfillCommand(), searchCommand(), rescoreCommand(), scoringCommand(), serveCommand()]) program.addCommand(c);
 
 try {
   await program.parseAsync(process.argv);

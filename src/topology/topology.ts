@@ -116,6 +116,9 @@ export function buildTopology(config: Config, ports: TopologyPorts = {}): Topolo
     concurrency: 1,
   };
 
+  // Created when a stage starts (not by `describe`); one store shared by every task of the process.
+  let vectorStore: VectorStore | undefined = ports.vectorStore;
+  const vectorStorePort = () => (vectorStore ??= createVectorStore(config.embed));
   // Created lazily: describing the topology or running other stages opens no database connection.
   let analyticsStore: AnalyticsStore | undefined = ports.analytics;
   const analyticsPort = () => (analyticsStore ??= createAnalyticsStore(config.database));
@@ -135,15 +138,14 @@ export function buildTopology(config: Config, ports: TopologyPorts = {}): Topolo
     input: { topic: t.feedback, serde: 'json' },
     outputs: {},
     stores: [],
-    processor: () => createFeedbackProcessor({ analytics: analyticsPort(), ...(ports.feedbackLabels ? { vectors: ports.feedbackLabels } : {}) }),
+    // Labels land on the same vectors the embed stage writes, so similarity to good leads can use them.
+    processor: () => createFeedbackProcessor({ analytics: analyticsPort(), vectors: ports.feedbackLabels ?? { setConversationPayload: (cid, patch) => vectorStorePort().setConversationPayload(cid, patch) } }),
     concurrency: 1,
   };
 
-  // Created when the stage starts (not by `describe`); one store shared by every task of the process.
-  let vectorStore: VectorStore | undefined = ports.vectorStore;
   const embed = embedStageSpec({
     cfg: config.embed,
-    ports: () => ({ embedder: ports.embedder ?? createEmbedder(config.embed), store: (vectorStore ??= createVectorStore(config.embed)) }),
+    ports: () => ({ embedder: ports.embedder ?? createEmbedder(config.embed), store: vectorStorePort() }),
     inputTopic: t.signals,
     // The local embedder and in-process store are CPU-bound: concurrency only helps with network round trips.
     concurrency: config.embed.embedder === 'local' && !config.embed.qdrantUrl ? 1 : config.embed.concurrency,
