@@ -17,7 +17,7 @@ import type { FeedbackSink } from './feedback-record.js';
 import { buildFeedbackRecord } from './feedback-record.js';
 import { TIERS, type FeedbackLabel, type LeadQuery, type LeadReadModel, type LeadSort } from './lead-read-model.js';
 import { redactText } from './redact-output.js';
-import { httpMetrics } from './http-metrics.js';
+import { httpMetrics, reportLeadsPerTier } from './http-metrics.js';
 import * as S from './openapi-schemas.js';
 
 export type SearchPort = (query: string, opts: SearchOptions) => Promise<SearchHit[]>;
@@ -162,6 +162,8 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
       throw httpError(401, 'the bearer token is not this server\'s LEADWIRE_API_TOKEN');
     }
   };
+
+  reportLeadsPerTier(async () => Object.fromEntries(await Promise.all(TIERS.map(async (t) => [t, (await deps.readModel.list({ tier: [t], limit: 1 })).total] as const))));
 
   // --- operations -----------------------------------------------------------
   app.get('/healthz', { schema: { tags: ['operations'], summary: 'The process is alive', response: { 200: S.health } } }, async () => ({ status: 'ok' }));

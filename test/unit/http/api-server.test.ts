@@ -56,6 +56,7 @@ describe('operations', () => {
     await app.inject('/leads');
     const metrics = await app.inject('/metrics');
     expect(metrics.headers['content-type']).toContain('text/plain');
+    expect(metrics.body).toContain('leadwire_leads{tier="qualified"} 1');
     expect(metrics.body).toMatch(/leadwire_http_request_seconds_count\{method="GET",route="\/leads",status="200"\} \d+/);
   });
 

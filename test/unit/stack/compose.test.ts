@@ -12,6 +12,7 @@ import { stackTopics } from '../../../src/stack/stack.js';
 
 interface Service {
   image?: string;
+  profiles?: string[];
   command?: string[] | string;
   environment?: Record<string, string | number>;
   ports?: string[];
@@ -41,7 +42,7 @@ function scriptOf(service: Service): string {
 
 describe('docker-compose.yml', () => {
   it('has the whole topology', () => {
-    for (const name of ['postgres', 'kafka', 'kafka-init', 'connect', 'connect-register', 'schema-registry', 'qdrant', 'leadwire']) {
+    for (const name of ['postgres', 'kafka', 'kafka-init', 'connect', 'connect-register', 'schema-registry', 'qdrant', 'leadwire', 'prometheus', 'grafana']) {
       expect(services[name], name).toBeDefined();
     }
   });
@@ -110,5 +111,67 @@ describe('docker-compose.yml', () => {
     const env = Object.fromEntries(Object.entries(reg.environment!).map(([k, v]) => [k, String(v)]));
     const out = execFileSync('sh', ['-c', `${head}\nprintf '%s' "$body"`], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' });
     expect(JSON.parse(out)).toEqual(connectorDefinition(repoRoot, env as unknown as ConnectorTarget));
+  });
+});
+
+describe('docker-compose.yml operator\'s kit (Prometheus + Grafana)', () => {
+  const mount = (service: Service, target: string) => {
+    const v = (service.volumes ?? []).find((x) => x.split(':')[1] === target);
+    expect(v, `${target} mounted`).toBeDefined();
+    const src = v!.split(':')[0]!;
+    expect(existsSync(join(repoRoot, src)), `${src} exists`).toBe(true);
+    return join(repoRoot, src);
+  };
+  const prom = services.prometheus!;
+  const grafana = services.grafana!;
+  const promConfig = YAML.parse(readFileSync(mount(prom, '/etc/prometheus/prometheus.yml'), 'utf8')) as {
+    scrape_configs: Array<{ job_name: string; metrics_path?: string; static_configs: Array<{ targets: string[] }> }>;
+  };
+  const dashboard = JSON.parse(readFileSync(join(mount(grafana, '/var/lib/grafana/dashboards'), 'leadwire.json'), 'utf8')) as {
+    uid: string; panels: Array<{ type: string; title: string; datasource?: { uid: string }; targets?: Array<{ expr: string }> }>;
+  };
+
+  it('starts both with the ops profile', () => {
+    expect(prom.profiles).toEqual(['ops']);
+    expect(grafana.profiles).toEqual(['ops']);
+    expect(hostPort(prom, 9090)).toBe(9090);
+    expect(hostPort(grafana, 3000)).toBe(3000);
+  });
+
+  it('scrapes the leadwire service where it serves /metrics', () => {
+    const app = services.leadwire!;
+    const port = Number(app.environment!.HTTP_PORT);
+    expect(app.environment!.HTTP_HOST).toBe('0.0.0.0');
+    expect(hostPort(app, port)).toBe(port);
+    const job = promConfig.scrape_configs.find((j) => j.job_name === 'leadwire')!;
+    expect(job.metrics_path ?? '/metrics').toBe('/metrics');
+    expect(job.static_configs.flatMap((c) => c.targets)).toContain(`leadwire:${port}`);
+  });
+
+  it('provisions the Prometheus datasource the dashboard panels use', () => {
+    const dir = mount(grafana, '/etc/grafana/provisioning');
+    const ds = YAML.parse(readFileSync(join(dir, 'datasources', 'prometheus.yml'), 'utf8')) as { datasources: Array<{ uid: string; type: string; url: string }> };
+    const p = ds.datasources.find((d) => d.type === 'prometheus')!;
+    expect(p.url).toBe('http://prometheus:9090');
+    const providers = YAML.parse(readFileSync(join(dir, 'dashboards', 'leadwire.yml'), 'utf8')) as { providers: Array<{ options: { path: string } }> };
+    expect(providers.providers[0]!.options.path).toBe('/var/lib/grafana/dashboards');
+    for (const panel of dashboard.panels.filter((x) => x.type !== 'row')) expect(panel.datasource?.uid, panel.title).toBe(p.uid);
+  });
+
+  it('the dashboard queries only metrics leadwire registers, and covers what operators watch', async () => {
+    // Every module that defines metrics registers them on import.
+    await import('../../../src/core/metrics.js');
+    await import('../../../src/processors/extract/llm/llm-metrics.js');
+    await import('../../../src/processors/feedback/feedback-metrics.js');
+    await import('../../../src/processors/embed/embed-processor.js');
+    await import('../../../src/http/http-metrics.js');
+    const { registry } = await import('../../../src/core/metrics.js');
+    const known = new Set((await registry.getMetricsAsJSON()).map((m) => m.name));
+    const exprs = dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr));
+    const used = new Set(exprs.flatMap((e) => [...e.matchAll(/\b(leadwire_[a-z_]+)/g)].map((m) => m[1]!.replace(/_(bucket|sum|count)$/, ''))));
+    for (const name of used) expect(known.has(name), `${name} is registered`).toBe(true);
+    for (const needed of ['leadwire_consumer_lag', 'leadwire_store_entries', 'leadwire_leads', 'leadwire_llm_tokens_total', 'leadwire_llm_cost_usd_total', 'leadwire_llm_cache_total', 'leadwire_dlq_total']) {
+      expect(used.has(needed), needed).toBe(true);
+    }
   });
 });
