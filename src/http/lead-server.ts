@@ -9,6 +9,7 @@ import { createKafka } from '../adapters/kafka/kafka-factory.js';
 import { createEmbedder } from '../adapters/embedder/create-embedder.js';
 import { createVectorStore } from '../adapters/vector-store/create-vector-store.js';
 import type { VectorStore } from '../adapters/vector-store/vector-store.js';
+import type { Embedder } from '../adapters/embedder/embedder.js';
 import { searchConversations } from '../search/search-conversations.js';
 import { createApiServer, type ApiServer, type ReadinessCheck, type SearchPort } from './api-server.js';
 import { createMemoryLeadReadModel } from './memory-lead-read-model.js';
@@ -33,8 +34,10 @@ export interface LeadServerOptions {
   logger: Logger;
   /** Embedded mode: the local runtime whose topics feed the board and receive feedback. */
   runtime?: Pick<LocalRuntime, 'subscribe' | 'read' | 'produce'>;
-  /** Semantic search (default: the configured embedder and vector store). */
+  /** Semantic search (default: the configured embedder and vector store, read-only); null: none. */
   search?: SearchPort | null;
+  /** The embedder and vector store the embed stage writes in this process (search then sees fresh vectors). */
+  vectors?: { embedder: Embedder; store: VectorStore };
   port?: number;
   host?: string;
   now?: () => number;
@@ -82,7 +85,11 @@ export async function startLeadServer(config: Config, opts: LeadServerOptions): 
   let search: SearchPort | undefined;
   if (opts.search !== null) {
     if (opts.search) search = opts.search;
-    else {
+    else if (opts.vectors) {
+      const { embedder, store } = opts.vectors;
+      search = (q, o) => searchConversations({ embedder, store }, q, o);
+      checks.push({ name: `vector-store (${store.kind})`, check: async () => ({ ok: true, detail: `${await store.count()} points` }) });
+    } else {
       const s = defaultSearch(config, log);
       search = s.search;
       cleanups.push(() => s.store.close());

@@ -11,6 +11,8 @@ import type { SignalsRecord } from '../../processors/extract/signals-record.js';
 import { formatLeadTable } from '../format-leads.js';
 import { startLeadServer, type RunningLeadServer } from '../../http/lead-server.js';
 import { configError } from '../../core/errors.js';
+import { createEmbedder } from '../../adapters/embedder/create-embedder.js';
+import { createVectorStore } from '../../adapters/vector-store/create-vector-store.js';
 
 const systemClock = { now: () => Date.now() };
 
@@ -26,7 +28,9 @@ export function startCommand(): Command {
       const config = loadConfig();
       rootLogger(config.log.level);
       const log = moduleLogger('start');
-      const topology = buildTopology(config);
+      // One embedder and vector store for the embed stage and the board's search, so search sees fresh vectors.
+      const vectors = { embedder: createEmbedder(config.embed), store: createVectorStore(config.embed, { logger: log }) };
+      const topology = buildTopology(config, { embedder: vectors.embedder, vectorStore: vectors.store });
       const rt = createLocalRuntime(topology, { clock: systemClock, logger: log, partitions: config.kafka.partitions });
       const src = sourceTopic(config.topics);
       // Latest signals per conversation: what a CRM consuming the topic would hold.
@@ -51,7 +55,7 @@ export function startCommand(): Command {
       let board: RunningLeadServer | undefined;
       if (config.http.board && !opts.once) {
         try {
-          board = await startLeadServer(config, { runtime: rt, logger: moduleLogger('http') });
+          board = await startLeadServer(config, { runtime: rt, vectors, logger: moduleLogger('http') });
         } catch (err) {
           if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw configError(`port ${config.http.port} is in use: set HTTP_PORT to a free port (or LEADWIRE_BOARD=false for no board)`);
           throw err;
