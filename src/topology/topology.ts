@@ -13,6 +13,7 @@ import { createAnalyticsSinkProcessor } from '../processors/score/analytics-sink
 import { createFeedbackProcessor, type FeedbackLabelSink } from '../processors/feedback/feedback-processor.js';
 import { createAnalyticsStore } from '../adapters/analytics/create-analytics-store.js';
 import type { AnalyticsStore } from '../adapters/analytics/analytics-store.js';
+import { createConfluentSchemaRegistry, registryPayloadEncoder } from '../adapters/schema-registry/schema-registry.js';
 import { createScoreProcessor, SCORE_STORE, ASSIGN_STORE, OUTPUT as SCORE_OUTPUT, type PayloadEncoder } from '../processors/score/score-processor.js';
 import { loadScoringModel, readPointer, type ScoringModel } from '../processors/score/scoring-model.js';
 import { createExtractProcessor, extractStores, type LlmExtractor } from '../processors/extract/extract-processor.js';
@@ -99,6 +100,10 @@ export function buildTopology(config: Config, ports: TopologyPorts = {}): Topolo
   // A version under recalibration (scoring/SHADOW) runs in shadow unless one is named explicitly.
   const shadowName = config.score.shadowModel ?? (readPointer('shadow') ? 'shadow' : undefined);
   const shadowModel = ports.shadowScoringModel ?? (shadowName ? loadScoringModel(shadowName) : undefined);
+  // With a schema registry, lead scores and events go out in its wire format, validated against schemas/.
+  const encodePayload = ports.encodePayload ?? (config.schemaRegistryUrl
+    ? registryPayloadEncoder(createConfluentSchemaRegistry(config.schemaRegistryUrl), { leadScores: t.leadScores, leadEvents: t.leadEvents })
+    : undefined);
   const score: StageSpec = {
     name: STAGE.score,
     doc: `Score 0–100, probability, tier with hysteresis and reasons (scoring ${scoringModel.version}${shadowModel ? `, shadow ${shadowModel.version}` : ''}); lead scores when material, lead events on tier transitions`,
@@ -111,7 +116,7 @@ export function buildTopology(config: Config, ports: TopologyPorts = {}): Topolo
     processor: () => createScoreProcessor(config.score, {
       model: scoringModel,
       ...(shadowModel ? { shadow: shadowModel } : {}),
-      ...(ports.encodePayload ? { encode: ports.encodePayload } : {}),
+      ...(encodePayload ? { encode: encodePayload } : {}),
     }),
     concurrency: 1,
   };
