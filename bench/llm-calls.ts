@@ -15,7 +15,7 @@ import { buildLlmExtractor } from '../src/processors/extract/llm/build-llm-extra
 import type { SignalsRecord } from '../src/processors/extract/signals-record.js';
 import type { NormalizedMessage } from '../src/processors/normalize/message.js';
 import type { ConversationSnapshot } from '../src/processors/window/snapshot.js';
-import { isSubstantive } from '../src/policies/llm-gate.js';
+import { substantiveCustomerIds } from '../src/policies/llm-gate.js';
 import { createLocalRuntime } from '../src/runtime/local-runtime.js';
 import { buildTopology } from '../src/topology/topology.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../test/helpers/fake-openai-server.js';
@@ -34,6 +34,7 @@ function configFor(server: FakeOpenAiServer) {
     LLM_MODEL: 'fake-model', LLM_BASE_URL: server.baseUrl, LLM_CACHE: 'memory',
     LLM_REQUESTS_PER_MINUTE: '100000', LLM_TOKENS_PER_MINUTE: '100000000',
     // Priced like gpt-4o-mini so the cost line is an estimate, not zero.
+    ...(process.env.LLM_SETTLE_MS ? { LLM_SETTLE_MS: process.env.LLM_SETTLE_MS } : {}),
     LLM_PRICES: JSON.stringify({ 'fake-model': { inputPer1M: 0.15, outputPer1M: 0.6 } }),
     LOG_LEVEL: 'silent',
   });
@@ -71,7 +72,9 @@ async function replay(server: FakeOpenAiServer) {
     if (rec.tier !== 'qualified') continue;
     const snap = lastSnap.get(cid)!;
     const transcript = snap.transcript;
-    const lastSub = [...transcript].reverse().find((e) => e.role === 'customer' && isSubstantive(e.body));
+    // The gate's own definition, with the rules result this record carries (its rules-sourced signals).
+    const subIds = new Set(substantiveCustomerIds(snap, { signals: rec.signals.filter((x) => x.source === 'rules') }));
+    const lastSub = [...transcript].reverse().find((e) => subIds.has(e.id));
     const seen = rec.llm?.basedOn.lastCustomerMessageId ?? null;
     const iSub = lastSub ? transcript.findIndex((e) => e.id === lastSub.id) : -1;
     const iSeen = seen === null ? -2 : transcript.findIndex((e) => e.id === seen);

@@ -5,8 +5,11 @@
 //  - the conversation is or may become qualified (hot trigger, rules tier or
 //    last LLM tier qualified, rules score near the qualified threshold), or the
 //    rules signals moved, or enough new text piled up since the last call.
-// Otherwise the rules result (plus the last LLM answer, re-checked against the
-// current transcript) is enough.
+// A hot trigger that brings a new signal calls at once; everything else worth
+// a call is deferred until the conversation has been quiet for the settle time
+// (one call per burst, after its last substantive message). Otherwise the rules
+// result (plus the last LLM answer, re-checked against the current transcript)
+// is enough.
 import type { Tier } from '../processors/extract/catalog.js';
 import type { ConversationSnapshot } from '../processors/window/snapshot.js';
 
@@ -31,19 +34,23 @@ export interface GateMemory {
 
 export interface GateInput {
   snapshot: ConversationSnapshot;
-  rules: { signals: Array<{ id: string }>; ruleScore: number; tier: Tier };
+  rules: { signals: Array<{ id: string; evidence?: Array<{ messageId: string }> }>; ruleScore: number; tier: Tier };
   thresholds: { qualified: number; nurturing: number };
   previous: GateMemory | undefined;
   /** A re-extraction after an outage: always call. */
   force?: boolean;
+  /** The conversation has been quiet for the settle time: call if anything is new. */
+  settle?: boolean;
 }
 
 export type GateReason =
-  | 'forced' | 'hot_trigger' | 'qualified' | 'near_threshold' | 'signals_moved' | 'accumulated'
+  | 'forced' | 'settled' | 'hot_trigger' | 'qualified' | 'near_threshold' | 'signals_moved' | 'accumulated'
   | 'no_customer_text' | 'no_new_content' | 'rules_enough';
 
 export interface GateDecision {
   call: boolean;
+  /** No call now, but one once the conversation has been quiet for the settle time. */
+  defer: boolean;
   reason: GateReason;
   /** Substantive customer message ids in the transcript. */
   substantiveIds: string[];
@@ -65,35 +72,58 @@ function fold(body: string): string {
     .replace(/[^\p{L}\p{N}\s]/gu, ' ').replace(/\s+/g, ' ').trim();
 }
 
-/** Text that can change what a reader concludes: not a greeting, thanks, an ack or emoji alone. */
+/**
+ * Text that can change what a reader concludes: a number, or at least two
+ * content words. Greetings, thanks, acks, emoji and a lone word ("Colombia",
+ * "Tallas?") are not, unless a rules signal matched the message.
+ */
 export function isSubstantive(body: string): boolean {
   const f = fold(body);
   if (!f) return false;
   if (/\p{N}/u.test(f)) return true;
   if (ACK.has(f)) return false;
-  const words = f.split(' ');
-  return words.some((w) => w.length >= 3 && !ACK.has(w));
+  return f.split(' ').filter((w) => w.length >= 3 && !ACK.has(w)).length >= 2;
+}
+
+/** Substantive customer messages of a snapshot: by the text, or because a rules signal fired on them. */
+export function substantiveCustomerIds(snapshot: ConversationSnapshot, rules: { signals: Array<{ evidence?: Array<{ messageId: string }> }> }): string[] {
+  const withSignal = new Set<string>();
+  for (const s of rules.signals) for (const ev of s.evidence ?? []) withSignal.add(ev.messageId);
+  return snapshot.transcript.filter((e) => e.role === 'customer' && (withSignal.has(e.id) || isSubstantive(e.body))).map((e) => e.id);
 }
 
 export function decideLlmCall(input: GateInput, cfg: GateConfig): GateDecision {
   const { snapshot, rules, thresholds, previous } = input;
-  const substantiveIds: string[] = [];
-  for (const e of snapshot.transcript) if (e.role === 'customer' && isSubstantive(e.body)) substantiveIds.push(e.id);
+  const substantiveIds = substantiveCustomerIds(snapshot, rules);
   const covered = new Set(previous?.coveredCustomerIds ?? []);
   const newIds = substantiveIds.filter((id) => !covered.has(id));
-  const d = (call: boolean, reason: GateReason): GateDecision => ({ call, reason, substantiveIds, newIds });
+  const d = (call: boolean, reason: GateReason, defer = false): GateDecision => ({ call, defer, reason, substantiveIds, newIds });
 
   if (input.force) return d(true, 'forced');
   if (substantiveIds.length === 0) return d(false, 'no_customer_text');
   if (newIds.length === 0) return d(false, 'no_new_content');
-  if (!cfg.enabled) return d(true, 'accumulated');
-  if (snapshot.reason === 'hot_trigger') return d(true, 'hot_trigger');
-  if (rules.tier === 'qualified' || previous?.tier === 'qualified') return d(true, 'qualified');
-  if (rules.ruleScore >= thresholds.qualified - cfg.nearThresholdMargin) return d(true, 'near_threshold');
+  if (input.settle || !cfg.enabled) return d(true, input.settle ? 'settled' : 'accumulated');
   const before = new Set(previous?.rulesSignalIds ?? []);
   const moved = rules.signals.some((s) => !before.has(s.id));
-  // New positive evidence is worth a look once the rules already see some interest.
-  if (moved && rules.tier !== 'unqualified') return d(true, 'signals_moved');
-  if (newIds.length >= cfg.minNewMessages) return d(true, 'accumulated');
+  const interesting = rules.tier === 'qualified' || previous?.tier === 'qualified'
+    || rules.ruleScore >= thresholds.qualified - cfg.nearThresholdMargin;
+  // A hot trigger is answered at once when it says something the last call did
+  // not see (a trigger signal new to it) in a conversation that is turning
+  // qualified; a repeat ("precio" again), a lukewarm one, or one in a lead the
+  // LLM already saw qualified waits for the settle.
+  if (snapshot.reason === 'hot_trigger') {
+    const newTrigger = snapshot.triggers.some((t) => !before.has(t)) || (!previous && snapshot.triggers.length === 0);
+    // The urgent moment is a lead turning hot; once the last call saw it qualified, details can wait.
+    const turningHot = previous?.tier !== 'qualified';
+    return newTrigger && rules.tier === 'qualified' && turningHot ? d(true, 'hot_trigger') : d(false, 'hot_trigger', true);
+  }
+  // Otherwise one call per quiet period: the settle timer covers every session
+  // of a burst with one call, after its last substantive message.
+  if (rules.tier === 'qualified' || previous?.tier === 'qualified') return d(false, 'qualified', true);
+  if (interesting) return d(false, 'near_threshold', true);
+  // Far from qualified, a settle call is bought only by a pile of new text (or new
+  // signals in a conversation the LLM never read): the rules are enough for the rest.
+  if (moved && !previous && rules.tier !== 'unqualified') return d(false, 'signals_moved', true);
+  if (newIds.length >= cfg.minNewMessages) return d(false, 'accumulated', true);
   return d(false, 'rules_enough');
 }

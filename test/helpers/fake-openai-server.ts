@@ -105,7 +105,10 @@ export const heuristicModel: FakeModel = (req) => {
   if (ids.length) {
     ans.intent = { level: ids.length >= 3 ? 'high' : 'medium', confidence: 0.7, messageIds: ids };
     ans.need = { value: 'product information and price', confidence: 0.6, messageIds: ids.slice(0, 2) };
-    ans.tierSuggestion = { tier: 'nurturing', confidence: 0.7, messageIds: ids };
+    const kinds = new Set(ans.signals.map((x: any) => x.id));
+    const volume = customer.some((m) => ids.includes(m.id) && /\b\d{3,}\b/.test(m.text));
+    const strong = kinds.has('asks_quote') || kinds.size >= 2 || volume;
+    ans.tierSuggestion = { tier: strong ? 'qualified' : 'nurturing', confidence: 0.7, messageIds: ids };
   }
   ans.summary = `Customer wrote ${customer.length} messages${ids.length ? ' asking about buying' : ''}.`;
   return ans;

@@ -16,6 +16,8 @@ export interface LlmExtractOptions {
   catalog?: SignalCatalog;
   /** Skip the call gate (a re-extraction after an outage). */
   force?: boolean;
+  /** The settle timer fired: call if the conversation has anything new. */
+  settle?: boolean;
 }
 
 /** When a degraded conversation is extracted again: backoff between attempts, and when to give up. */
@@ -36,6 +38,12 @@ export interface LlmExtractor {
   readonly model: string;
   readonly promptVersion: string;
   readonly reextract?: ReextractPolicy;
+  /**
+   * Quiet time after which a deferred call is made (the result of extract()
+   * carries `deferLlm: true` when the gate deferred). Measured both in event
+   * time (replays) and on the wall clock (live), whichever comes first.
+   */
+  readonly settleMs?: number;
   extract(snapshot: ConversationSnapshot, rules: SignalsResult, opts?: LlmExtractOptions): Promise<SignalsResult>;
 }
 
@@ -52,9 +60,19 @@ export function extractStores(withLlm: boolean): StoreSpec[] {
   return withLlm ? [{ name: LLM_PENDING_STORE, doc: 'conversations whose signals went out degraded (LLM unavailable): latest snapshot and attempts, re-extracted on a wall timer' }] : [];
 }
 
-interface Pending { snapshot: ConversationSnapshot; timestamp: number; attempts: number; revision: number }
+interface Pending {
+  snapshot: ConversationSnapshot;
+  timestamp: number;
+  attempts: number;
+  revision: number;
+  /** degraded: the LLM failed; deferred: the gate asked for a call once the conversation settles. */
+  kind?: 'degraded' | 'deferred';
+}
 
 const timerId = (conversationId: string) => `llm-reextract:${conversationId}`;
+const settleEvent = (conversationId: string) => `llm-settle-e:${conversationId}`;
+const settleWall = (conversationId: string) => `llm-settle-w:${conversationId}`;
+export const DEFAULT_SETTLE_MS = 15 * 60_000;
 
 /** Nothing to configure for the rules yet; kept so the stage takes its config section like every other. */
 import type { ExtractConfig } from "../../config/schema.js";
@@ -72,13 +90,13 @@ export function createExtractProcessor(_cfg: ExtractConfig, ports: ExtractPorts)
   const policy = llm?.reextract ?? DEFAULT_REEXTRACT;
   let pending: KeyValueStore<Pending> | undefined;
 
-  async function extract(snap: ConversationSnapshot, force: boolean): Promise<{ result: SignalsResult; rules: SignalsResult; degraded: boolean; now: number }> {
+  async function extract(snap: ConversationSnapshot, mode: 'normal' | 'force' | 'settle'): Promise<{ result: SignalsResult; rules: SignalsResult; degraded: boolean; now: number }> {
     // Recency is measured on the context clock so replays and tests are deterministic.
     const now = ctx.clock.now();
     const rules = extractRules(snap, catalog, now);
     if (!llm) return { result: rules, rules, degraded: false, now };
     try {
-      return { result: await llm.extract(snap, rules, { catalog, force }), rules, degraded: false, now };
+      return { result: await llm.extract(snap, rules, { catalog, force: mode === 'force', settle: mode === 'settle' }), rules, degraded: false, now };
     } catch (err) {
       ctx.logger.warn({ conversationId: snap.conversationId, version: snap.version, err: (err as Error).message }, 'LLM extraction failed; shipping rules only');
       return { result: rules, rules, degraded: true, now };
@@ -86,7 +104,8 @@ export function createExtractProcessor(_cfg: ExtractConfig, ports: ExtractPorts)
   }
 
   function emit(snap: ConversationSnapshot, r: { result: SignalsResult; rules: SignalsResult; degraded: boolean; now: number }, timestamp: number, revision: number) {
-    const { result, rules, degraded, now } = r;
+    const { result: withFlag, rules, degraded, now } = r;
+    const { deferLlm: _internal, ...result } = withFlag;
     const out: SignalsRecord = {
       schema: 'leadwire.signals.v1',
       conversationId: snap.conversationId,
@@ -111,21 +130,50 @@ export function createExtractProcessor(_cfg: ExtractConfig, ports: ExtractPorts)
     ctx.timers.schedule({ id: timerId(conversationId), at: ctx.clock.now() + delay, kind: 'wall', key: conversationId });
   }
 
+  function cancelSettle(id: string) {
+    ctx.timers.cancel(settleEvent(id), 'event');
+    ctx.timers.cancel(settleWall(id), 'wall');
+  }
+
+  /** Debounced: every deferred snapshot moves the settle deadline. */
+  function scheduleSettle(snap: ConversationSnapshot) {
+    const settle = llm?.settleMs ?? DEFAULT_SETTLE_MS;
+    const id = snap.conversationId;
+    ctx.timers.schedule({ id: settleEvent(id), at: snap.lastMessageAt + settle, kind: 'event', key: id });
+    ctx.timers.schedule({ id: settleWall(id), at: ctx.clock.now() + settle, kind: 'wall', key: id });
+  }
+
   /** After an extraction: clear or (re)queue the conversation for re-extraction. */
-  function track(snap: ConversationSnapshot, degraded: boolean, timestamp: number, revision: number, attemptsSoFar: number) {
+  function track(snap: ConversationSnapshot, r: { result: SignalsResult; degraded: boolean }, timestamp: number, revision: number, attemptsSoFar: number) {
     if (!pending) return;
     const id = snap.conversationId;
+    const degraded = r.degraded;
+    const prev = pending.get(id);
     if (!degraded) {
-      if (pending.has(id)) { pending.delete(id); ctx.timers.cancel(timerId(id), 'wall'); }
+      const called = !!r.result.llm && !r.result.llm.reused;
+      if (r.result.deferLlm) {
+        if (prev?.kind !== 'degraded') {
+          pending.put(id, { snapshot: snap, timestamp, attempts: 0, revision, kind: 'deferred' });
+          scheduleSettle(snap);
+        }
+        return;
+      }
+      if (called || !prev) {
+        if (prev) { pending.delete(id); ctx.timers.cancel(timerId(id), 'wall'); cancelSettle(id); }
+        return;
+      }
+      // No call and nothing deferred now: a pending deferral still settles, with the latest snapshot.
+      if (prev.kind === 'deferred') pending.put(id, { ...prev, snapshot: snap, timestamp });
       return;
     }
+    if (prev?.kind === 'deferred') cancelSettle(id);
     const attempts = attemptsSoFar + 1;
     if (attempts > policy.maxAttempts) {
       pending.delete(id);
       ctx.logger.warn({ conversationId: id, attempts: attemptsSoFar }, 'LLM re-extraction given up; the rules result stands until the next snapshot');
       return;
     }
-    pending.put(id, { snapshot: snap, timestamp, attempts, revision });
+    pending.put(id, { snapshot: snap, timestamp, attempts, revision, kind: 'degraded' });
     // A newer degraded snapshot keeps the running backoff instead of restarting it.
     if (!ctx.timers.get(timerId(id), 'wall')) schedule(id, attempts);
   }
@@ -146,17 +194,29 @@ export function createExtractProcessor(_cfg: ExtractConfig, ports: ExtractPorts)
         ctx.deadLetter({ reason: 'invalid_snapshot', message: 'not a leadwire.conversations.v1 record (conversationId, version, contentHash, transcript, counters, language)' });
         return;
       }
-      const r = await extract(snap, false);
+      const r = await extract(snap, 'normal');
       emit(snap, r, record.timestamp, 0);
       const prev = pending?.get(snap.conversationId);
-      track(snap, r.degraded, record.timestamp, 0, prev?.attempts ?? 0);
+      track(snap, r, record.timestamp, 0, prev?.kind === 'degraded' ? prev.attempts : 0);
     },
 
     async onTimer(timer: Timer) {
-      if (!pending || timer.kind !== 'wall' || timer.id !== timerId(timer.key)) return;
+      if (!pending) return;
+      if (timer.id === settleEvent(timer.key) || timer.id === settleWall(timer.key)) {
+        const p = pending.get(timer.key);
+        if (!p || p.kind !== 'deferred') return;
+        cancelSettle(timer.key);
+        const r = await extract(p.snapshot, 'settle');
+        if (r.degraded) { track(p.snapshot, r, p.timestamp, p.revision, 0); return; }
+        pending.delete(timer.key);
+        // Only a real call is news: a skip would repeat the record already out.
+        if (r.result.llm && !r.result.llm.reused) emit(p.snapshot, r, p.timestamp, p.revision + 1);
+        return;
+      }
+      if (timer.kind !== 'wall' || timer.id !== timerId(timer.key)) return;
       const p = pending.get(timer.key);
       if (!p) return;
-      const r = await extract(p.snapshot, true);
+      const r = await extract(p.snapshot, 'force');
       if (!r.degraded) {
         // Same snapshot version, next revision: consumers keep the latest revision of a version.
         emit(p.snapshot, r, p.timestamp, p.revision + 1);

@@ -86,6 +86,8 @@ export interface SignalsResult {
    * rules were enough and had no earlier answer; absent with rules only.
    */
   llm?: LlmInsights | null;
+  /** Internal to the extract stage (never on the topic): the call gate deferred an LLM call until the conversation settles. */
+  deferLlm?: boolean;
 }
 
 export interface SignalsRecord extends SignalsResult {

@@ -78,6 +78,29 @@ describe('extract processor with the LLM extractor', () => {
     await driver.close();
   });
 
+  it('a deferred call is made once the conversation settles, as the next revision', async () => {
+    const x = makeExtractor(server, { gate: true, settleMs: 15 * 60_000 });
+    const clock = new ManualClock(hot.lastMessageAt + 1_000);
+    const driver = await createTestDriver(spec(x), { clock });
+    await driver.pipe({ key: '900', value: hot, timestamp: hot.lastMessageAt });
+    let recs = driver.values<SignalsRecord>();
+    expect(recs[0]).toMatchObject({ degraded: false, revision: 0, llm: null, extractor: { llm: null } });
+    expect(server.requests).toHaveLength(0);
+    expect(driver.task.storeSize(LLM_PENDING_STORE)).toBe(1);
+    await driver.advanceWallClock(14 * 60_000);
+    expect(server.requests).toHaveLength(0);
+    await driver.advanceWallClock(60_000);
+    expect(server.requests).toHaveLength(1);
+    recs = driver.values<SignalsRecord>();
+    expect(recs).toHaveLength(2);
+    expect(recs[1]).toMatchObject({ revision: 1, snapshotVersion: hot.version, extractor: { llm: { model: 'fake-model' } } });
+    expect(recs[1]!.llm?.basedOn.lastCustomerMessageId).toBe(hot.transcript.at(-1)!.id);
+    expect(validate(recs[1])).toBe(true);
+    expect('deferLlm' in recs[0]!).toBe(false);
+    expect(driver.task.storeSize(LLM_PENDING_STORE)).toBe(0);
+    await driver.close();
+  });
+
   it('a successful newer snapshot clears the pending re-extraction', async () => {
     server.failNext({ kind: 'status', status: 500 });
     const x = makeExtractor(server, { retries: 0 });

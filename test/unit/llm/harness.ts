@@ -17,7 +17,9 @@ export function llmConfig(server: FakeOpenAiServer, over: Record<string, unknown
   return llmSchema.parse({
     model: 'fake-model', baseUrl: server.baseUrl, cache: 'memory',
     retries: 2, retryInitialDelayMs: 5, retryMaxDelayMs: 50, timeoutMs: 2_000,
-    breakerFailureThreshold: 3, breakerOpenMs: 60_000, ...over,
+    breakerFailureThreshold: 3, breakerOpenMs: 60_000,
+    // Most tests exercise the call path: the gate is off unless a test turns it on.
+    gate: false, ...over,
   });
 }
 

@@ -79,9 +79,9 @@ describe('LLM extractor against the fake OpenAI server', () => {
   });
 
   it('the gate reuses the last answer when nothing substantive was added', async () => {
-    const x = makeExtractor(server);
+    const x = makeExtractor(server, { gate: true });
     const s1 = snapshotOf('102', hot);
-    await x.extract(s1, rulesOf(s1), { catalog });
+    await x.extract(s1, rulesOf(s1), { catalog, force: true });
     const s2 = snapshotOf('102', [...hot, { role: 'customer', body: 'gracias 👍' }]);
     const out = await x.extract(s2, rulesOf(s2), { catalog });
     expect(server.requests).toHaveLength(1);

@@ -54,6 +54,7 @@ export function buildLlmExtractor(cfg: Config['llm'], deps: BuildLlmExtractorDep
     prices: cfg.prices,
     logger: deps.logger,
     clock,
+    settleMs: cfg.settleMs,
     reextract: { initialDelayMs: cfg.reextractDelayMs, maxDelayMs: cfg.reextractMaxDelayMs, maxAttempts: cfg.reextractMaxAttempts },
   });
 }

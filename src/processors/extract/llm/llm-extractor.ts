@@ -44,6 +44,8 @@ export interface LlmExtractorDeps {
   logger: Logger;
   clock: { now(): number };
   reextract?: ReextractPolicy;
+  /** Quiet time before a deferred call (see LlmExtractor.settleMs). */
+  settleMs?: number;
   /** Conversations whose last call is remembered in memory (the cache backs the rest). */
   memoryEntries?: number;
 }
@@ -153,6 +155,7 @@ export function createLlmExtractor(deps: LlmExtractorDeps): LlmExtractor {
     model,
     promptVersion: template.version,
     ...(deps.reextract ? { reextract: deps.reextract } : {}),
+    ...(deps.settleMs !== undefined ? { settleMs: deps.settleMs } : {}),
 
     async extract(snapshot: ConversationSnapshot, rules: SignalsResult, opts: LlmExtractOptions = {}): Promise<SignalsResult> {
       const catalog = opts.catalog;
@@ -160,13 +163,14 @@ export function createLlmExtractor(deps: LlmExtractorDeps): LlmExtractor {
       const bundle = schemaFor(catalog);
       const conversationId = snapshot.conversationId;
       const previous = await recall(conversationId, bundle.cacheVersion);
-      const decision = decideLlmCall({ snapshot, rules, thresholds: catalog.tiers, previous: previous?.gate, force: opts.force ?? false }, deps.gate);
-      llmMetrics.gate.inc({ decision: decision.call ? 'call' : 'skip', reason: decision.reason });
+      const decision = decideLlmCall({ snapshot, rules, thresholds: catalog.tiers, previous: previous?.gate, force: opts.force ?? false, settle: opts.settle ?? false }, deps.gate);
+      llmMetrics.gate.inc({ decision: decision.call ? 'call' : decision.defer ? 'defer' : 'skip', reason: decision.reason });
 
       if (!decision.call) {
-        if (!previous) return { ...rules, llm: null };
-        const reused = regroundAgainst(previous.grounded, snapshot.transcript);
-        return mergeLlm(rules, reused, catalog, { model, promptVersion: template.version, basedOn: previous.basedOn, reused: true, cached: false });
+        const out: SignalsResult = previous
+          ? mergeLlm(rules, regroundAgainst(previous.grounded, snapshot.transcript), catalog, { model, promptVersion: template.version, basedOn: previous.basedOn, reused: true, cached: false })
+          : { ...rules, llm: null };
+        return decision.defer ? { ...out, deferLlm: true } : out;
       }
 
       const tokens = await loadTokenCounter(deps.tokenEncoding);
