@@ -65,8 +65,10 @@ resultCacheContract('postgres', async () => createPgResultCache({ databaseUrl })
 
 describe('LLM extractor with the PostgreSQL cache', () => {
   it('finds its answer again after a restart: no second request to the endpoint', async () => {
+    // The cache key is the data, not the conversation: unique text so an earlier run's entry cannot answer.
+    const units = 1_000 + Math.floor(Math.random() * 1_000_000);
     const s = snapshotOf(`pg-${Date.now()}`, [
-      { role: 'customer', body: 'Necesito una cotización urgente para 500 unidades' },
+      { role: 'customer', body: `Necesito una cotización urgente para ${units} unidades` },
       { role: 'customer', body: 'Pagamos por transferencia' },
     ]);
     const first = createPgResultCache({ databaseUrl });
