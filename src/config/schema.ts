@@ -148,6 +148,8 @@ export const llmSchema = z.object({
   gate: bool.default(true),
   gateNearMargin: z.coerce.number().min(0).default(1),
   gateMinNewMessages: int.min(1).default(4),
+  /** Quiet time (event time in replays, wall clock live) before a deferred LLM call. */
+  settleMs: int.min(0).default(15 * 60_000),
   prices: priceTable.default(DEFAULT_LLM_PRICES),
 });
 
@@ -189,62 +191,6 @@ export const feedbackSchema = z.object({
   rescoreMaxLlmCalls: int.min(0).default(100),
 });
 
-/** List prices in USD per million tokens at the time of writing; override with LLM_PRICES (JSON). */
-export const DEFAULT_LLM_PRICES: Record<string, { inputPer1M: number; outputPer1M: number }> = {
-  'gpt-4o-mini': { inputPer1M: 0.15, outputPer1M: 0.6 },
-  'gpt-4o': { inputPer1M: 2.5, outputPer1M: 10 },
-  'gpt-4.1-mini': { inputPer1M: 0.4, outputPer1M: 1.6 },
-  'gpt-4.1-nano': { inputPer1M: 0.1, outputPer1M: 0.4 },
-};
-
-const priceTable = z.preprocess((v) => {
-  if (typeof v !== 'string') return v;
-  try { return JSON.parse(v); } catch { return v; }
-}, z.record(z.string(), z.object({ inputPer1M: z.number().min(0), outputPer1M: z.number().min(0) }).strict(),
-  { error: 'LLM_PRICES must be JSON like {"model": {"inputPer1M": 0.15, "outputPer1M": 0.6}}' }));
-
-/** The LLM extractor (docs/llm.md). Configured when `model` is set. */
-export const llmSchema = z.object({
-  /** OpenAI-compatible base URL, e.g. http://127.0.0.1:11434/v1; unset means api.openai.com. */
-  baseUrl: z.string().url().optional(),
-  model: z.string().min(1).optional(),
-  /** Secret: only from the environment (LLM_API_KEY, else OPENAI_API_KEY). */
-  apiKey: z.string().min(1).optional(),
-  responseFormat: z.enum(['json_schema', 'json_object']).default('json_schema'),
-  temperature: z.coerce.number().min(0).max(2).default(0),
-  timeoutMs: int.min(100).default(30_000),
-  /** A file prompts/<promptVersion>.md. */
-  promptVersion: z.string().default('extract.v1'),
-  tokenizer: z.enum(['o200k_base', 'cl100k_base']).default('o200k_base'),
-  maxInputTokens: int.min(500).default(4_000),
-  maxOutputTokens: int.min(100).default(1_200),
-  requestsPerMinute: int.min(1).default(60),
-  tokensPerMinute: int.min(1_000).default(200_000),
-  retries: int.min(0).max(10).default(3),
-  retryInitialDelayMs: int.min(1).default(500),
-  retryMaxDelayMs: int.min(1).default(20_000),
-  breakerFailureThreshold: int.min(1).default(5),
-  breakerOpenMs: int.min(100).default(30_000),
-  /** auto: PostgreSQL when DATABASE_URL is set, else in memory. */
-  cache: z.enum(['auto', 'postgres', 'memory']).default('auto'),
-  cacheMaxEntries: int.min(1).default(10_000),
-  reextractDelayMs: int.min(100).default(60_000),
-  reextractMaxDelayMs: int.min(100).default(30 * 60_000),
-  reextractMaxAttempts: int.min(0).default(12),
-  /** false: call on every snapshot with new customer text (evaluation); true: only when worth it. */
-  gate: bool.default(true),
-  gateNearMargin: z.coerce.number().min(0).default(1),
-  gateMinNewMessages: int.min(1).default(4),
-  /** Quiet time (event time in replays, wall clock live) before a deferred LLM call. */
-  settleMs: int.min(0).default(15 * 60_000),
-  prices: priceTable.default(DEFAULT_LLM_PRICES),
-});
-
-const LOCAL_HOSTS = /^(?:localhost|.*\.localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1|0\.0\.0\.0)$/i;
-/** True for endpoints on this machine, which need no key. */
-export function isLocalEndpoint(url: string): boolean {
-  try { return LOCAL_HOSTS.test(new URL(url).hostname); } catch { return false; }
-
 export const databaseSchema = z.object({
   url: z.string().optional(),
 });
@@ -271,7 +217,6 @@ export const configSchema = z.object({
   normalize: normalizeSchema.default(normalizeSchema.parse({})),
   window: windowSchema.default(windowSchema.parse({})),
   extract: extractSchema.default(extractSchema.parse({})),
-  llm: llmSchema.default(llmSchema.parse({})),
   score: scoreSchema.default(scoreSchema.parse({})),
   feedback: feedbackSchema.default(feedbackSchema.parse({})),
   llm: llmSchema.default(llmSchema.parse({})),
@@ -315,28 +260,6 @@ export const configSchema = z.object({
   if (llm.tokensPerMinute < llm.maxInputTokens + llm.maxOutputTokens) {
     ctx.addIssue({ code: 'custom', path: ['llm', 'tokensPerMinute'], message: `LLM_TOKENS_PER_MINUTE (${llm.tokensPerMinute}) is below one call's budget (LLM_MAX_INPUT_TOKENS + LLM_MAX_OUTPUT_TOKENS = ${llm.maxInputTokens + llm.maxOutputTokens})` });
   }
-  const llm = c.llm;
-  if (llm.baseUrl && !llm.model) {
-    ctx.addIssue({ code: 'custom', path: ['llm', 'model'], message: `LLM_BASE_URL is set (${llm.baseUrl}) but LLM_MODEL is not: set the model to enable the LLM extractor, or unset LLM_BASE_URL` });
-  }
-  if (llm.model && !llm.baseUrl && !llm.apiKey) {
-    ctx.addIssue({ code: 'custom', path: ['llm', 'apiKey'], message: `LLM_MODEL is set (${llm.model}) without LLM_BASE_URL or an API key: set LLM_API_KEY (or OPENAI_API_KEY) for api.openai.com, or LLM_BASE_URL for another endpoint` });
-  }
-  if (llm.model && llm.baseUrl && !llm.apiKey && !isLocalEndpoint(llm.baseUrl)) {
-    ctx.addIssue({ code: 'custom', path: ['llm', 'apiKey'], message: `LLM_BASE_URL ${llm.baseUrl} is not on this machine and no LLM_API_KEY (or OPENAI_API_KEY) is set` });
-  }
-  if (llm.model && llm.cache === 'postgres' && !c.database.url) {
-    ctx.addIssue({ code: 'custom', path: ['llm', 'cache'], message: 'LLM_CACHE=postgres needs DATABASE_URL; set it, or use LLM_CACHE=memory' });
-  }
-  if (llm.retryMaxDelayMs < llm.retryInitialDelayMs) {
-    ctx.addIssue({ code: 'custom', path: ['llm', 'retryMaxDelayMs'], message: 'LLM_RETRY_MAX_DELAY_MS is shorter than LLM_RETRY_INITIAL_DELAY_MS' });
-  }
-  if (llm.reextractMaxDelayMs < llm.reextractDelayMs) {
-    ctx.addIssue({ code: 'custom', path: ['llm', 'reextractMaxDelayMs'], message: 'LLM_REEXTRACT_MAX_DELAY_MS is shorter than LLM_REEXTRACT_DELAY_MS' });
-  }
-  if (llm.tokensPerMinute < llm.maxInputTokens + llm.maxOutputTokens) {
-    ctx.addIssue({ code: 'custom', path: ['llm', 'tokensPerMinute'], message: `LLM_TOKENS_PER_MINUTE (${llm.tokensPerMinute}) is below one call's budget (LLM_MAX_INPUT_TOKENS + LLM_MAX_OUTPUT_TOKENS = ${llm.maxInputTokens + llm.maxOutputTokens})` });
-  }
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -345,7 +268,6 @@ export type TopicsConfig = Config['topics'];
 export type NormalizeConfig = Config['normalize'];
 export type WindowConfig = Config['window'];
 export type ExtractConfig = Config['extract'];
-export type LlmConfig = Config['llm'];
 export type ScoreConfig = Config['score'];
 export type FeedbackConfig = Config['feedback'];
 export type LlmConfig = Config['llm'];
