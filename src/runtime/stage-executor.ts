@@ -181,7 +181,7 @@ export class StageExecutor {
       while (i < s.queue.length && s.queue[i]!.done && units < maxUnits) { i++; units++; }
       if (i === 0) continue;
       const taken = s.queue.splice(0, i);
-      const changelog = new Map<string, { topic: string; key: string; value: unknown | null; ts: number }>();
+      const changelog = new Map<string, { topic: string; key: string; value: unknown | null; json: true | undefined; ts: number }>();
       for (const u of taken) {
         if (u.offset !== undefined) offsets.set(p, u.offset + 1n);
         // Kafka rejects timestamps too far in the future (message.timestamp.after.max.ms,
@@ -210,11 +210,11 @@ export class StageExecutor {
         }
         for (const c of u.changelog) {
           const topic = this.changelogTopicOf(c.store);
-          changelog.set(`${topic}\u0000${c.key}`, { topic, key: c.key, value: c.value, ts });
+          changelog.set(`${topic}\u0000${c.key}`, { topic, key: c.key, value: c.value, json: c.json, ts });
         }
       }
       for (const c of changelog.values()) {
-        messages.push({ topic: c.topic, partition: p, key: Buffer.from(c.key), value: encodeValue(c.value), headers: {}, timestamp: c.ts });
+        messages.push({ topic: c.topic, partition: p, key: Buffer.from(c.key), value: c.json && c.value !== null ? Buffer.from(c.value as string) : encodeValue(c.value), headers: {}, timestamp: c.ts });
       }
     }
     return { messages, offsets, units };

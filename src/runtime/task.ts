@@ -6,8 +6,12 @@ import type {
 import { TimerHeap } from './timer-heap.js';
 import { TIMER_STORE, type StageSpec } from '../topology/stage.js';
 
-/** A store write, to be appended to the store's changelog in the same commit. */
-export interface ChangelogWrite { store: string; key: string; value: unknown | null }
+/**
+ * A store write, to be appended to the store's changelog in the same commit.
+ * `json` marks a value that is already its JSON text (serialized stores), so
+ * the changelog reuses it instead of encoding again.
+ */
+export interface ChangelogWrite { store: string; key: string; value: unknown | null; json?: true }
 
 /** The outputs of one input record (or one timer firing). A runtime commits units in input order. */
 export interface WorkUnit {
@@ -26,17 +30,76 @@ export function newUnit(record: StreamRecord<unknown> | null, offset?: bigint): 
   return { record, offset, outputs: [], deadLetters: [], changelog: [], done: false };
 }
 
-class TaskStore<V> implements KeyValueStore<V> {
+type OnWrite = (store: string, key: string, value: unknown | null, json?: true) => void;
+
+interface RestorableStore<V> extends KeyValueStore<V> {
+  /** Restore path: no changelog write. `raw` is the changelog value's bytes (null: deleted). */
+  restore(key: string, raw: Buffer | string | V | null): void;
+}
+
+class TaskStore<V> implements RestorableStore<V> {
   readonly map = new Map<string, V>();
-  constructor(readonly name: string, private readonly onWrite: (store: string, key: string, value: V | null) => void) {}
+  constructor(readonly name: string, private readonly onWrite: OnWrite) {}
   get(key: string) { return this.map.get(key); }
   has(key: string) { return this.map.has(key); }
   put(key: string, value: V) { this.map.set(key, value); this.onWrite(this.name, key, value); }
   delete(key: string) { if (this.map.delete(key)) this.onWrite(this.name, key, null); }
   entries() { return this.map.entries(); }
   get size() { return this.map.size; }
-  /** Restore path: no changelog write. */
-  restore(key: string, value: V | null) { if (value === null) this.map.delete(key); else this.map.set(key, value); }
+  restore(key: string, raw: Buffer | string | V | null) {
+    if (raw === null) { this.map.delete(key); return; }
+    this.map.set(key, (Buffer.isBuffer(raw) ? JSON.parse(raw.toString()) : raw) as V);
+  }
+}
+
+/**
+ * Keeps each value as its JSON text, with a small cache of decoded values for
+ * the keys in use. A conversation's state as one string costs a fraction of the
+ * same state as a graph of small objects, and the text is exactly what the
+ * changelog needs, so a put encodes once for both.
+ */
+class SerializedTaskStore<V> implements RestorableStore<V> {
+  private readonly data = new Map<string, string>();
+  private readonly cache = new Map<string, V>();
+  constructor(readonly name: string, private readonly onWrite: OnWrite, private readonly cacheSize: number) {}
+  get(key: string): V | undefined {
+    const hit = this.cache.get(key);
+    if (hit !== undefined) {
+      this.cache.delete(key);
+      this.cache.set(key, hit);
+      return hit;
+    }
+    const text = this.data.get(key);
+    if (text === undefined) return undefined;
+    const value = JSON.parse(text) as V;
+    this.remember(key, value);
+    return value;
+  }
+  has(key: string) { return this.data.has(key); }
+  put(key: string, value: V) {
+    const text = JSON.stringify(value);
+    this.data.set(key, text);
+    this.remember(key, value);
+    this.onWrite(this.name, key, text, true);
+  }
+  delete(key: string) {
+    this.cache.delete(key);
+    if (this.data.delete(key)) this.onWrite(this.name, key, null);
+  }
+  *entries(): IterableIterator<[string, V]> {
+    for (const [k, text] of this.data) yield [k, this.cache.get(k) ?? (JSON.parse(text) as V)];
+  }
+  get size() { return this.data.size; }
+  restore(key: string, raw: Buffer | string | V | null) {
+    this.cache.delete(key);
+    if (raw === null) { this.data.delete(key); return; }
+    this.data.set(key, Buffer.isBuffer(raw) ? raw.toString() : typeof raw === 'string' ? raw : JSON.stringify(raw));
+  }
+  private remember(key: string, value: V) {
+    this.cache.delete(key);
+    this.cache.set(key, value);
+    if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
+  }
 }
 
 export interface TaskDeps {
@@ -54,7 +117,7 @@ export interface TaskDeps {
  */
 export class StageTask {
   readonly processor: Processor<unknown, unknown>;
-  private readonly stores = new Map<string, TaskStore<unknown>>();
+  private readonly stores = new Map<string, RestorableStore<unknown>>();
   private readonly heaps: Record<TimerKind, TimerHeap> = { event: new TimerHeap(), wall: new TimerHeap() };
   private readonly als = new AsyncLocalStorage<WorkUnit>();
   private current: WorkUnit | null = null;
@@ -68,8 +131,8 @@ export class StageTask {
 
   constructor(readonly spec: StageSpec, readonly partition: number, private readonly deps: TaskDeps) {
     this.processor = spec.processor();
-    const onWrite = (store: string, key: string, value: unknown | null) => this.unit('store write').changelog.push({ store, key, value });
-    for (const s of spec.stores) this.stores.set(s.name, new TaskStore(s.name, onWrite));
+    const onWrite: OnWrite = (store, key, value, json) => this.unit('store write').changelog.push(json ? { store, key, value, json } : { store, key, value });
+    for (const s of spec.stores) this.stores.set(s.name, s.serialized ? new SerializedTaskStore(s.name, onWrite, s.cacheSize ?? 1000) : new TaskStore(s.name, onWrite));
     this.stores.set(TIMER_STORE, new TaskStore(TIMER_STORE, onWrite));
     const timerStore = this.stores.get(TIMER_STORE)! as TaskStore<Timer>;
     const heaps = this.heaps;
@@ -112,7 +175,7 @@ export class StageTask {
   storeNames(): string[] { return [...this.stores.keys()]; }
   storeSize(name: string): number { return this.stores.get(name)?.size ?? 0; }
 
-  /** Applies a changelog record during restore (before init). */
+  /** Applies a changelog record during restore (before init): its bytes, or an already decoded value. */
   restore(store: string, key: string, value: unknown | null): void {
     const s = this.stores.get(store);
     if (!s) return;

@@ -16,6 +16,13 @@ export interface TopicSpec {
 
 export interface StoreSpec {
   name: string;
+  /**
+   * Keep values as JSON text with a cache of `cacheSize` decoded values: for
+   * large stores of big values (memory), at the cost of a decode on a cache miss.
+   * Values must be plain JSON data.
+   */
+  serialized?: boolean;
+  cacheSize?: number;
   /** Compacted changelog topic; the runtime derives `<app>-<stage>-<store>-changelog` when absent. */
   changelog?: string;
   doc: string;

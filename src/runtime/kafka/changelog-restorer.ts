@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 
 export interface RestoreTarget { store: string; topic: string }
 
-export type RestoredEntries = Map<number, Array<{ store: string; key: string; value: unknown | null }>>;
+export type RestoredEntries = Map<number, Array<{ store: string; key: string; value: Buffer | null }>>;
 
 /**
  * Reads the compacted changelogs of the given partitions from the beginning to
@@ -56,7 +56,8 @@ export async function restoreChangelogs(args: {
         const list = entries.get(batch.partition)!;
         for (const m of batch.messages) {
           if (m.key === null) continue;
-          list.push({ store, key: m.key.toString(), value: m.value === null ? null : JSON.parse(m.value.toString()) });
+          // Raw bytes: each store decodes (or keeps the text, for serialized stores) on apply.
+          list.push({ store, key: m.key.toString(), value: m.value });
           records++;
         }
       },

@@ -29,7 +29,8 @@ export function windowSpec(cfg: WindowConfig, detectHot: (m: NormalizedMessage) 
     doc: 'per-conversation session window',
     input: { topic: 'leadwire.messages.v1', serde: 'json' },
     outputs: { default: { topic: 'leadwire.conversations.v1' } },
-    stores: [{ name: CONVERSATION_STORE, doc: 'conversation state' }],
+    // As in the topology: serialized, here with a tiny cache so every test also crosses decode paths.
+    stores: [{ name: CONVERSATION_STORE, serialized: true, cacheSize: 2, doc: 'conversation state' }],
     processor: () => createWindowProcessor(cfg, { detectHot }),
     concurrency: 1,
   };
