@@ -106,7 +106,8 @@ async function replay(server: FakeOpenAiServer) {
 }
 
 function hotMessage(i: number, now: number): NormalizedMessage {
-  const body = 'Buenas tardes, cuánto cuesta? necesito una cotización para 500 unidades';
+  // Unique per sample, or the result cache would answer every sample after the first.
+  const body = `Buenas tardes, cuánto cuesta? necesito una cotización para ${500 + i} unidades`;
   return {
     schema: 'leadwire.messages.v1', op: 'upsert', sourceOp: 'c', id: String(9_100_000_000_000_000_000n + BigInt(i)),
     conversationId: String(990_000 + i), replyId: null, sender: { type: 'App\\Models\\Customer', id: String(5_000 + i), role: 'customer' },
