@@ -4,6 +4,16 @@ import type { NormalizedMessage } from '../normalize/message.js';
 import type { SignalCatalog } from './catalog.js';
 import { configError } from '../../core/errors.js';
 import { detectSignalIds } from './detect-signals.js';
+import { foldText } from './fold-text.js';
+
+const BOUNDARY_BEFORE = '(?<![\\p{L}\\p{N}])(?:';
+const BOUNDARY_AFTER = ')(?![\\p{L}\\p{N}])';
+
+/** A compiled pattern's body without its word-boundary wrapper and named groups (see compilePattern). */
+function patternBody(source: string): string {
+  const body = source.startsWith(BOUNDARY_BEFORE) && source.endsWith(BOUNDARY_AFTER) ? source.slice(BOUNDARY_BEFORE.length, -BOUNDARY_AFTER.length) : source;
+  return body.replace(/\(\?<[A-Za-z_]\w*>/g, '(?:');
+}
 
 export type HotTriggerDetector = ((m: NormalizedMessage) => string[]) & {
   /** Trigger ids the catalog does not define (e.g. asks_visit with the default catalog): they never fire. */
@@ -25,9 +35,23 @@ export function createHotTriggerDetector(catalog: SignalCatalog, triggerIds: str
   // signals, not the whole catalog (the full catalog was a quarter of the
   // pipeline's time).
   const triggers: SignalCatalog = { ...catalog, signals: catalog.signals.filter((s) => wanted.has(s.id)) };
+  // One alternation of every trigger pattern (word boundaries hoisted out, named
+  // groups dropped) answers "could anything fire?" in one scan, and one per
+  // signal picks the signals worth the exact per-pattern matching with its
+  // negation and number checks. Most chat lines ("hola", "ok", "500") stop at
+  // the first test.
+  const alternation = (sig: SignalCatalog['signals']) => {
+    const bodies = sig.flatMap((x) => x.patterns.map((p) => patternBody(p.regex.source)));
+    return bodies.length ? new RegExp(`${BOUNDARY_BEFORE}${bodies.join('|')}${BOUNDARY_AFTER}`, 'iu') : null;
+  };
+  const prefilter = alternation(triggers.signals);
+  const perSignal = triggers.signals.map((sig) => ({ sig, re: alternation([sig])! })).filter((x) => x.re);
   const detect = (m: NormalizedMessage): string[] => {
-    if (triggers.signals.length === 0 || m.op !== 'upsert' || m.sender.role !== 'customer' || !m.body) return [];
-    return detectSignalIds(triggers, m.body, m.language.code);
+    if (!prefilter || m.op !== 'upsert' || m.sender.role !== 'customer' || !m.body) return [];
+    const folded = foldText(m.body).folded;
+    if (!prefilter.test(folded)) return [];
+    const candidates = perSignal.filter((x) => x.re.test(folded)).map((x) => x.sig);
+    return detectSignalIds({ ...triggers, signals: candidates }, m.body, m.language.code);
   };
   return Object.assign(detect, { unknownTriggers });
 }
