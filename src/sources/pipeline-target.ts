@@ -1,3 +1,4 @@
+import { buildPorts } from '../topology/ports.js';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import { sourceTopic } from '../config/schema.js';
@@ -16,7 +17,7 @@ export interface PipelineTarget {
 }
 
 export function localTarget(config: Config, logger: Logger): PipelineTarget & { runtime: LocalRuntime } {
-  const rt = createLocalRuntime(buildTopology(config), { clock: { now: () => Date.now() }, logger, partitions: config.kafka.partitions });
+  const rt = createLocalRuntime(buildTopology(config, buildPorts(config, { logger })), { clock: { now: () => Date.now() }, logger, partitions: config.kafka.partitions });
   const src = sourceTopic(config.topics);
   const latest = new Map<string, SignalsRecord>();
   rt.subscribe(config.topics.signals, (m) => {

@@ -1,3 +1,4 @@
+import { buildPorts } from '../../topology/ports.js';
 import { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
 import { buildTopology } from '../../topology/topology.js';
@@ -18,7 +19,7 @@ export function runCommand(): Command {
       rootLogger(config.log.level);
       enableDefaultMetrics();
       const log = moduleLogger('run');
-      const topology = buildTopology(config);
+      const topology = buildTopology(config, buildPorts(config, { logger: log }));
       const stages = opts.stage.includes('all') ? topology.stages.map((s) => s.name) : opts.stage;
       const rt = await startKafkaRuntime(topology, { cfg: config.kafka, clock: { now: () => Date.now() }, logger: log, stages });
       log.info({ stages, brokers: config.kafka.brokers }, 'running');

@@ -1,3 +1,4 @@
+import { buildPorts } from '../../topology/ports.js';
 import { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
 import { buildTopology } from '../../topology/topology.js';
@@ -30,7 +31,7 @@ export function startCommand(): Command {
       const log = moduleLogger('start');
       // One embedder and vector store for the embed stage and the board's search, so search sees fresh vectors.
       const vectors = { embedder: createEmbedder(config.embed), store: createVectorStore(config.embed, { logger: log }) };
-      const topology = buildTopology(config, { embedder: vectors.embedder, vectorStore: vectors.store });
+      const topology = buildTopology(config, buildPorts(config, { logger: log }, { embedder: vectors.embedder, vectorStore: vectors.store }));
       const rt = createLocalRuntime(topology, { clock: systemClock, logger: log, partitions: config.kafka.partitions });
       const src = sourceTopic(config.topics);
       // Latest signals per conversation: what a CRM consuming the topic would hold.
