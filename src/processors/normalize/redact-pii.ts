@@ -19,7 +19,7 @@ const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}
 
 // 13–19 contiguous digits, or the printed groupings (4-4-4-4[-1..3], Amex 4-6-5)
 // with one consistent separator. Luhn decides.
-const CARD = /(?<![\d.,])(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{4}(?:\1\d{1,3})?|\d{4}([ -])\d{6}\2\d{4,5})(?![\d,]|\.\d)/g;
+const CARD = /(?<![\d.,])(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{4}(?:\1\d{1,3})?|\d{4}([ -])\d{6}\2\d{4,5})(?!\d|[.,]\d)/g;
 
 const SSN = /(?<![\d-])\d{3}-\d{2}-\d{4}(?![\d-])/g;
 // Colombian NIT with its check digit: 900.123.456-7 / 900123456-7.

@@ -19,6 +19,7 @@ describe('redactPii', () => {
     ['573001234567', '[phone]', { phones: 1 }],
     ['tarjeta 4111 1111 1111 1111', 'tarjeta [card]', { cards: 1 }],
     ['4111-1111-1111-1111 exp 12/27', '[card] exp 12/27', { cards: 1 }],
+    ['tarjeta 4111 1111 1111 1111, vence pronto', 'tarjeta [card], vence pronto', { cards: 1 }],
     ['5500005555555559', '[card]', { cards: 1 }],
     ['amex 3782 822463 10005', 'amex [card]', { cards: 1 }],
     ['SSN 123-45-6789', 'SSN [id]', { ids: 1 }],
