@@ -6,24 +6,31 @@ import { buildTopology } from '../topology/topology.js';
 import { createLocalRuntime, type LocalRuntime } from '../runtime/local-runtime.js';
 import { createKafka } from '../adapters/kafka/kafka-factory.js';
 import type { SignalsRecord } from '../processors/extract/signals-record.js';
+import type { LeadScoreRecord } from '../processors/score/lead-records.js';
 
 export interface SourceRecord { key: string; value: string | Buffer; timestamp: number }
 
 /** Where backfill and replay send Debezium-shaped records: the local topology, or the source topic on Kafka. */
 export interface PipelineTarget {
   push(records: SourceRecord[]): Promise<void>;
-  /** Flushes; the local target returns the latest signals per conversation. */
-  finish(): Promise<SignalsRecord[] | undefined>;
+  /** Flushes; the local target returns the latest signals and lead score per conversation. */
+  finish(): Promise<{ signals: SignalsRecord[]; scores: LeadScoreRecord[] } | undefined>;
 }
 
 export function localTarget(config: Config, logger: Logger): PipelineTarget & { runtime: LocalRuntime } {
   const rt = createLocalRuntime(buildTopology(config, buildPorts(config, { logger })), { clock: { now: () => Date.now() }, logger, partitions: config.kafka.partitions });
   const src = sourceTopic(config.topics);
   const latest = new Map<string, SignalsRecord>();
+  const scores = new Map<string, LeadScoreRecord>();
   rt.subscribe(config.topics.signals, (m) => {
     if (!m.value) return;
     const r = JSON.parse(m.value.toString()) as SignalsRecord;
     latest.set(r.conversationId, r);
+  });
+  rt.subscribe(config.topics.leadScores, (m) => {
+    if (!m.value) return;
+    const r = JSON.parse(m.value.toString()) as LeadScoreRecord;
+    scores.set(r.conversationId, r);
   });
   return {
     runtime: rt,
@@ -35,7 +42,7 @@ export function localTarget(config: Config, logger: Logger): PipelineTarget & { 
       // The input is complete: every open session is quiet now.
       await rt.runUntilIdle({ flushWallTimers: true });
       await rt.stop();
-      return [...latest.values()];
+      return { signals: [...latest.values()], scores: [...scores.values()] };
     },
   };
 }

@@ -54,6 +54,6 @@ export function backfillCommand(): Command {
       const p = progress.finish();
       const results = await target.finish();
       process.stderr.write(`backfill: ${p.done} rows in ${p.seconds.toFixed(1)} s; position saved in ${cpPath} (run again to resume, --restart to start over)\n`);
-      if (results) process.stdout.write(opts.json ? results.map((r) => JSON.stringify(r)).join('\n') + '\n' : formatLeadTable(results));
+      if (results) process.stdout.write(opts.json ? results.signals.map((r) => JSON.stringify(r)).join('\n') + '\n' : formatLeadTable(results.scores));
     });
 }

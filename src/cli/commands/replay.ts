@@ -32,7 +32,7 @@ export function replayCommand(): Command {
       }
       progress.finish();
       const results = await target.finish();
-      if (results) process.stdout.write(opts.json ? results.map((r) => JSON.stringify(r)).join('\n') + '\n' : formatLeadTable(results));
+      if (results) process.stdout.write(opts.json ? results.signals.map((r) => JSON.stringify(r)).join('\n') + '\n' : formatLeadTable(results.scores));
       else process.stderr.write(`replay: ${n} events produced onto the source topic; run the stages to process them\n`);
     });
 }

@@ -9,6 +9,7 @@ import { createTableReader, fileCheckpointStore } from '../../sources/pg-table-r
 import { moduleLogger, rootLogger } from '../../core/logger.js';
 import type { ConversationSnapshot } from '../../processors/window/snapshot.js';
 import type { SignalsRecord } from '../../processors/extract/signals-record.js';
+import type { LeadScoreRecord } from '../../processors/score/lead-records.js';
 import { formatLeadTable } from '../format-leads.js';
 import { startLeadServer, type RunningLeadServer } from '../../http/lead-server.js';
 import { configError } from '../../core/errors.js';
@@ -24,7 +25,7 @@ export function startCommand(): Command {
     .option('--follow', 'keep running and poll for new rows / fire wall-clock timers (default with DATABASE_URL)')
     .option('--once', 'process what is there and exit (no board)')
     .option('--checkpoint <file>', 'where the table reader keeps its position', '.leadwire/reader-checkpoint.json')
-    .option('--json', 'print snapshots as JSON lines instead of a summary')
+    .option('--json', 'print the signals records as JSON lines instead of the lead table')
     .action(async (opts: { follow?: boolean; once?: boolean; checkpoint: string; json?: boolean }) => {
       const config = loadConfig();
       rootLogger(config.log.level);
@@ -35,13 +36,16 @@ export function startCommand(): Command {
       const rt = createLocalRuntime(topology, { clock: systemClock, logger: log, partitions: config.kafka.partitions });
       const src = sourceTopic(config.topics);
       // Latest signals per conversation: what a CRM consuming the topic would hold.
-      const latest = new Map<string, SignalsRecord>();
       rt.subscribe(config.topics.signals, (m) => {
+        if (m.value && opts.json) process.stdout.write(`${m.value.toString()}\n`);
+      });
+      // Latest lead score per conversation: what a CRM consuming the compacted topic would hold.
+      const latest = new Map<string, LeadScoreRecord>();
+      rt.subscribe(config.topics.leadScores, (m) => {
         if (!m.value) return;
-        const rec = JSON.parse(m.value.toString()) as SignalsRecord;
+        const rec = JSON.parse(m.value.toString()) as LeadScoreRecord;
         latest.set(rec.conversationId, rec);
-        if (opts.json) process.stdout.write(`${m.value.toString()}\n`);
-        else if (opts.follow) process.stdout.write(`${rec.tier.padEnd(11)} conversation ${rec.conversationId} v${rec.snapshotVersion} score ${rec.ruleScore.toFixed(1)} ${rec.signals.slice(0, 3).map((x) => x.id).join(', ')}\n`);
+        if (opts.follow && !opts.json) process.stdout.write(`${rec.tier.padEnd(11)} conversation ${rec.conversationId} score ${Math.round(rec.score)} (${rec.reasons.positive.slice(0, 3).map((x) => x.signal).join(', ')})\n`);
       });
       rt.subscribe(config.topics.conversations, (m) => {
         if (m.value && log.isLevelEnabled('debug')) {
@@ -77,7 +81,7 @@ export function startCommand(): Command {
         process.stderr.write(`leadwire: local runtime on ${events.length} bundled sample messages (set DATABASE_URL to read wire_messages)\n`);
         await rt.runUntilIdle({ flushWallTimers: !opts.follow });
         if (!opts.json) process.stdout.write(formatLeadTable([...latest.values()]));
-        process.stderr.write(`leadwire: done; ${rt.read(config.topics.conversations).length} snapshots, ${rt.read(config.topics.signals).length} signal records, ${dlq} dead letters\n`);
+        process.stderr.write(`leadwire: done; ${rt.read(config.topics.conversations).length} snapshots, ${rt.read(config.topics.signals).length} signal records, ${rt.read(config.topics.leadScores).length} lead scores, ${rt.read(config.topics.leadEvents).length} lead events, ${dlq} dead letters\n`);
         if (!opts.follow && !board) { await rt.stop(); return; }
         rt.startLive();
         whereToLook();
