@@ -67,6 +67,7 @@ export interface KillRestartSummary {
   killsByStage: Record<string, number>;
   /** Workers that exited on their own (e.g. while the broker was down) and were started again. */
   unexpectedExits: number;
+  /** Connect: after `atRows` rows were written; broker: after `atRows` messages went through normalize. */
   connectRestart: { signal: string; atRows: number; downMs: number } | null;
   brokerRestart: { signal: string; atRows: number; downMs: number } | null;
   /** Input message ids that never reached leadwire.messages.v1. */
@@ -336,13 +337,13 @@ export async function runKillRestartChaos(o: KillRestartOptions): Promise<KillRe
 }
 
 export function formatSummary(s: KillRestartSummary): string {
-  const r = (x: { signal: string; atRows: number; downMs: number } | null) => (x ? `once (${x.signal}, after ${x.atRows} rows, back in ${(x.downMs / 1000).toFixed(1)} s)` : 'NOT DONE');
+  const r = (x: { signal: string; atRows: number; downMs: number } | null, what: string) => (x ? `once (${x.signal}, after ${x.atRows} ${what}, back in ${(x.downMs / 1000).toFixed(1)} s)` : 'NOT DONE');
   return [
     `kill/restart chaos ${s.runId}: ${s.ok ? 'PASS' : 'FAIL'}`,
     `  messages          ${s.messages} in ${s.conversations} conversations (${s.scoredConversations} scored by the clean run)`,
     `  kill -9           ${s.kills} (${Object.entries(s.killsByStage).map(([k, v]) => `${k} ${v}`).join(', ')}); ${s.unexpectedExits} workers exited on their own and were restarted`,
-    `  Kafka Connect     ${r(s.connectRestart)}`,
-    `  Kafka broker      ${r(s.brokerRestart)}`,
+    `  Kafka Connect     ${r(s.connectRestart, 'rows written')}`,
+    `  Kafka broker      ${r(s.brokerRestart, 'messages normalized')}`,
     `  lost messages     ${s.lost}${s.lost ? ` (e.g. ${s.lostIds.slice(0, 5).join(', ')})` : ''}; ${s.messageRepeats} message ids repeated on messages.v1`,
     `  duplicates        lead-scores ${s.duplicateScoreIds} of ${s.leadScores}, lead-events ${s.duplicateEventIds} of ${s.leadEvents}, ce_id ${s.duplicateCeIds}`,
     `  tier mismatches   ${s.tierMismatches} of ${s.scoredConversations}${s.mismatchExamples.length ? ` (e.g. ${s.mismatchExamples.slice(0, 3).map((m) => `${m.conversationId}: ${m.expected}≠${m.got}`).join(', ')})` : ''}; last snapshot version differs for ${s.versionMismatches}`,
