@@ -57,8 +57,16 @@ export function compareKey(at: number, aid: string, bt: number, bid: string): nu
 
 /** Case-, accent- and whitespace-insensitive form used to detect repeated customer texts. */
 export function repeatKey(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase().replace(/\s+/gu, ' ').trim();
+  let k = repeatKeys.get(text);
+  if (k === undefined) {
+    k = text.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase().replace(/\s+/gu, ' ').trim();
+    // The transcript is re-grouped on every message: remember recent texts (bounded).
+    if (repeatKeys.size >= 20_000) repeatKeys.clear();
+    repeatKeys.set(text, k);
+  }
+  return k;
 }
+const repeatKeys = new Map<string, string>();
 
 function samePii(a: Pii4 | undefined, b: Pii4 | undefined): boolean {
   if (!a || !b) return a === b;
