@@ -1,0 +1,139 @@
+// leadwire normalize + window against a Kafka Streams reference doing the same
+// work (bench/kstreams: parse the Debezium JSON envelope, re-key by conversation
+// through a repartition topic, bounded transcript per conversation in a
+// changelogged store, snapshot after a 90 s event-time gap; exactly-once v2),
+// on the same realistic input, in the same run. Prints leadwire/KStreams.
+//   node bin/run-ts.js bench/kstreams-reference.ts [--quick | --messages N] [--json]
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import {
+  benchKafka, brokers, createTopics, deleteTopics, groupLag, pollUntil, runMain, topicEnd, uniqueId, withAdmin,
+  type BenchArgs, type BenchResult,
+} from './lib/common.js';
+import { pipelineThroughput } from './lib/pipeline-bench.js';
+import { conversationTraffic, debeziumInserts, produceAll } from './lib/traffic.js';
+
+const DIR = 'bench/kstreams';
+const JAR = join(DIR, 'target', 'kstreams-reference.jar');
+/** Match or beat it (issue 8). */
+export const KSTREAMS_TARGET = 1;
+
+function newestMtime(path: string): number {
+  const s = statSync(path);
+  if (!s.isDirectory()) return s.mtimeMs;
+  return Math.max(0, ...readdirSync(path).map((f) => newestMtime(join(path, f))));
+}
+
+/** `mvn -q -B package` unless the jar is newer than the pom and every source. */
+export function buildReferenceJar(): { built: boolean; ms: number } {
+  const t = Date.now();
+  if (existsSync(JAR) && existsSync(join(DIR, 'target', 'lib')) && statSync(JAR).mtimeMs > Math.max(newestMtime(join(DIR, 'pom.xml')), newestMtime(join(DIR, 'src')))) {
+    return { built: false, ms: 0 };
+  }
+  const r = spawnSync('mvn', ['-q', '-B', 'package'], { cwd: DIR, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000 });
+  if (r.status !== 0) throw new Error(`mvn package in ${DIR} failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
+  return { built: true, ms: Date.now() - t };
+}
+
+interface ReferenceRun { msgsPerSec: number; ms: number; startMs: number; repartitioned: number; snapshots?: number }
+
+/**
+ * Runs the reference app over `input` until its group has committed every
+ * input record and every repartitioned message (the window's outputs commit in
+ * the same transactions). Timed from its first parsed record (the app prints
+ * the wall time), so JVM start and group join count for neither side.
+ */
+async function runReference(app: string, input: string, output: string, expected: number): Promise<ReferenceRun> {
+  const stateDir = mkdtempSync(join(tmpdir(), 'leadwire-kstreams-'));
+  const started = Date.now();
+  const java = spawn('java', ['-Xmx512m', '-cp', `${JAR}:${join(DIR, 'target', 'lib')}/*`, 'dev.leadwire.bench.KStreamsReference'], {
+    env: { ...process.env, BOOTSTRAP: brokers().join(','), APP_ID: app, INPUT_TOPIC: input, OUTPUT_TOPIC: output, STATE_DIR: stateDir, PARTITIONS: '6' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let first = 0;
+  let snapshots: number | undefined;
+  let exited: string | undefined;
+  const stderr: string[] = [];
+  createInterface({ input: java.stdout! }).on('line', (l) => {
+    const m = /^FIRST (\d+)/.exec(l);
+    if (m) first = Number(m[1]);
+    const s = /snapshots=(\d+)/.exec(l);
+    if (s) snapshots = Number(s[1]);
+  });
+  createInterface({ input: java.stderr! }).on('line', (l) => { stderr.push(l); if (stderr.length > 50) stderr.shift(); });
+  java.on('exit', (code, sig) => { exited = `exited ${code ?? sig}`; });
+  const repartition = `${app}-messages-repartition`;
+  try {
+    let doneWall = 0;
+    await withAdmin(benchKafka(), (admin) => pollUntil(async () => {
+      if (exited) throw new Error(`Kafka Streams reference ${exited}:\n${stderr.join('\n')}`);
+      if (!first) return false;
+      if ((await groupLag(admin, app, input)) !== 0) return false;
+      const topics = await admin.listTopics();
+      if (!topics.includes(repartition)) return false;
+      // The repartition topic's end counts transaction markers too: at least one per record is the floor.
+      const done = (await topicEnd(admin, repartition)) >= expected && (await groupLag(admin, app, repartition)) === 0;
+      // The app prints wall time: compare wall with wall.
+      if (done) doneWall = Date.now();
+      return done;
+    }, 900_000, 'the Kafka Streams reference to commit every record', 50));
+    const ms = doneWall - first;
+    const repartitioned = await withAdmin(benchKafka(), (admin) => topicEnd(admin, repartition));
+    return { msgsPerSec: expected / (ms / 1000), ms, startMs: first - started, repartitioned, snapshots };
+  } finally {
+    await stop(java);
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGTERM');
+  const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await gone;
+  clearTimeout(t);
+}
+
+export async function run(args: BenchArgs): Promise<BenchResult> {
+  const build = buildReferenceJar();
+  const kafka = benchKafka();
+  const app = uniqueId('bench-ks');
+  const input = `${app}.source`;
+  const output = `${app}.conversations`;
+  // The same generator and seed as bench/lib/pipeline-bench.ts: the same messages leadwire reads below.
+  const records = debeziumInserts(conversationTraffic(args.messages));
+  let ks: ReferenceRun;
+  await createTopics(kafka, [{ name: input, partitions: 1 }, { name: output, partitions: 6 }]);
+  try {
+    await produceAll(kafka, input, records);
+    ks = await runReference(app, input, output, records.length);
+  } finally {
+    // Input, output and the app's internal topics (<app>-messages-repartition, <app>-*-changelog).
+    await deleteTopics(kafka, app);
+  }
+  const lw = await pipelineThroughput(args);
+  const ratio = lw.value / ks.msgsPerSec;
+  return {
+    name: 'normalize + window vs Kafka Streams',
+    unit: 'msg/s',
+    value: lw.value,
+    baseline: { name: 'Kafka Streams reference', value: ks.msgsPerSec },
+    ratio,
+    target: { kind: 'ratio>=', value: KSTREAMS_TARGET },
+    pass: ratio >= KSTREAMS_TARGET,
+    details: {
+      messages: records.length,
+      kstreamsMs: Math.round(ks.ms), kstreamsStartToFirstRecordMs: ks.startMs, kstreamsRepartitionEnd: ks.repartitioned,
+      kstreamsSnapshotsAtLastProgress: ks.snapshots, jarBuilt: build.built, jarBuildMs: build.ms,
+      leadwireMs: lw.details.stageMs, leadwireWindowProcessed: lw.details.windowProcessed,
+      rawConsumerMsgsPerSec: lw.baseline?.value,
+    },
+  };
+}
+
+// bench/run-all.ts sets the flag before importing this module; run alone, it is the entry point.
+if (!(globalThis as { leadwireBenchHarness?: boolean }).leadwireBenchHarness) await runMain(run);
