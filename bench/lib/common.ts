@@ -141,18 +141,7 @@ export function captureLogger(onLine?: (line: Record<string, unknown>) => void, 
   });
 }
 
-/** Committed lag of a consumer group on a topic (end offsets minus committed). */
-export async function groupLag(admin: Admin, groupId: string, topic: string): Promise<number> {
-  const ends = await admin.fetchTopicOffsets(topic);
-  const committed = (await admin.fetchOffsets({ groupId, topics: [topic] }))[0]?.partitions ?? [];
-  let lag = 0;
-  for (const e of ends) {
-    const c = committed.find((p) => p.partition === e.partition);
-    const co = c && Number(c.offset) >= 0 ? Number(c.offset) : Number(e.low);
-    lag += Math.max(0, Number(e.high) - co);
-  }
-  return lag;
-}
+export { groupLag } from '../../src/adapters/kafka/group-lag.js';
 
 export async function topicEnd(admin: Admin, topic: string): Promise<number> {
   return (await admin.fetchTopicOffsets(topic)).reduce((n, o) => n + Number(o.high), 0);

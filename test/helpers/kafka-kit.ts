@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { stackEnv } from './stack-env.js';
+import { groupLag as groupLagOf } from '../../src/adapters/kafka/group-lag.js';
 
 export const env = stackEnv();
 export const kafka = new Kafka({ clientId: 'leadwire-test', brokers: env.kafkaBrokers, logLevel: logLevel.NOTHING });
@@ -77,15 +78,5 @@ export async function waitFor(pred: () => boolean | Promise<boolean>, timeoutMs:
 
 /** Lag of a consumer group on a topic (end offsets minus committed). */
 export async function groupLag(groupId: string, topic: string): Promise<number> {
-  return withAdmin(async (a) => {
-    const ends = await a.fetchTopicOffsets(topic);
-    const committed = (await a.fetchOffsets({ groupId, topics: [topic] }))[0]?.partitions ?? [];
-    let lag = 0;
-    for (const e of ends) {
-      const c = committed.find((p) => p.partition === e.partition);
-      const co = c && Number(c.offset) >= 0 ? Number(c.offset) : Number(e.low);
-      lag += Math.max(0, Number(e.high) - co);
-    }
-    return lag;
-  });
+  return withAdmin((a) => groupLagOf(a, groupId, topic));
 }

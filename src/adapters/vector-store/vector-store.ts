@@ -1,7 +1,7 @@
+import { uuidV5 } from '../../core/uuid-v5.js';
 // The VectorStore port: conversation chunks as points with a payload that
 // search and scoring filter on. Qdrant in production, an exact in-process
 // store in the embedded mode; one contract suite holds both to the same behaviour.
-import { createHash } from 'node:crypto';
 
 export type LeadLabel = 'good' | 'bad';
 
@@ -78,17 +78,6 @@ export const PAYLOAD_INDEXES = {
 // every machine and replay: replays overwrite instead of duplicating.
 export const POINT_ID_NAMESPACE = '6f0c3b9e-2d1a-5e4f-9b7c-1a2b3c4d5e6f';
 
-/** RFC 4122 UUID version 5 (SHA-1, name-based). */
-export function uuidV5(name: string, namespace: string = POINT_ID_NAMESPACE): string {
-  const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
-  const hash = createHash('sha1').update(ns).update(name, 'utf8').digest();
-  const b = hash.subarray(0, 16);
-  b[6] = (b[6]! & 0x0f) | 0x50;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const h = b.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
-
 export function pointId(conversationId: string, chunk: number): string {
-  return uuidV5(`conversation:${conversationId}:chunk:${chunk}`);
+  return uuidV5(`conversation:${conversationId}:chunk:${chunk}`, POINT_ID_NAMESPACE);
 }
