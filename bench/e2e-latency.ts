@@ -113,7 +113,11 @@ export async function run(args: BenchArgs, argv = process.argv.slice(2)): Promis
     });
     // Created and led before the runtime starts, so no stage meets a topic that is not ready yet.
     const t = config.topics;
-    await createTopics(kafka, [t.messages, t.conversations, t.signals, t.leadEvents, t.dlq].map((name) => ({ name, partitions: config.kafka.partitions })).concat([{ name: t.leadScores, partitions: config.kafka.partitions, compacted: true }]));
+    const p = config.kafka.partitions;
+    await createTopics(kafka, [
+      ...[t.messages, t.conversations, t.signals, t.leadEvents, t.dlq].map((name) => ({ name, partitions: p })),
+      { name: t.leadScores, partitions: p, compacted: true },
+    ]);
     const topology = timedTopology(buildTopology(config), seen, onSource);
     rt = await startKafkaRuntime(topology, { cfg: config.kafka, clock: { now: () => Date.now() }, logger: captureLogger(undefined, 'warn'), stages: STAGES });
     await reader.connect();
