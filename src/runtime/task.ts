@@ -26,6 +26,9 @@ export interface WorkUnit {
   error?: unknown;
 }
 
+/** Key of the task's stream time in the timers store (not a timer). */
+export const STREAM_TIME_KEY = '__stream_time';
+
 export function newUnit(record: StreamRecord<unknown> | null, offset?: bigint): WorkUnit {
   return { record, offset, outputs: [], deadLetters: [], changelog: [], done: false };
 }
@@ -124,6 +127,7 @@ export class StageTask {
   private readonly keyTails = new Map<string, Promise<void>>();
   private inFlightCount = 0;
   private maxEventTime = Number.NEGATIVE_INFINITY;
+  private persistedStreamTime = Number.NEGATIVE_INFINITY;
   private initialised = false;
   readonly ctx: ProcessorContext<unknown>;
   /** Units produced by timers; the runtime drains them on each commit. */
@@ -185,7 +189,13 @@ export class StageTask {
   async init(): Promise<void> {
     if (this.initialised) return;
     // Timers live in their store so they survive restarts; rebuild the heaps from it.
-    for (const [, t] of (this.stores.get(TIMER_STORE)! as TaskStore<Timer>).entries()) this.heaps[t.kind].schedule(t);
+    for (const [k, t] of (this.stores.get(TIMER_STORE)! as TaskStore<Timer>).entries()) {
+      if (k === STREAM_TIME_KEY) {
+        const restored = (t as unknown as { t: number }).t;
+        this.maxEventTime = Math.max(this.maxEventTime, restored);
+        this.persistedStreamTime = restored;
+      } else this.heaps[t.kind].schedule(t);
+    }
     const boot = newUnit(null);
     this.current = boot;
     try { await this.processor.init(this.ctx); } finally { this.current = null; }
@@ -221,6 +231,15 @@ export class StageTask {
   private execute(unit: WorkUnit): Promise<void> | undefined {
     const rec = unit.record!;
     if (rec.timestamp > this.maxEventTime) this.maxEventTime = rec.timestamp;
+    // Stream time is state: a task restored elsewhere must fire event timers at
+    // the same points as the one before it (Kafka Streams keeps partition time
+    // in the offset metadata for the same reason). One write per unit that
+    // moved it, collapsed to one per commit.
+    if (this.maxEventTime > this.persistedStreamTime) {
+      this.persistedStreamTime = this.maxEventTime;
+      unit.changelog.push({ store: TIMER_STORE, key: STREAM_TIME_KEY, value: { t: this.maxEventTime } });
+      (this.stores.get(TIMER_STORE) as TaskStore<unknown>).map.set(STREAM_TIME_KEY, { t: this.maxEventTime });
+    }
     return this.invoke(unit, () => this.processor.process(rec));
   }
 
