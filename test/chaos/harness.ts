@@ -3,6 +3,7 @@
 // supervisor that can kill -9 them, and a read-committed collector that survives broker restarts.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Kafka, logLevel, type Admin, type Consumer } from 'kafkajs';
 import pg from 'pg';
@@ -32,6 +33,18 @@ export function chaosStackEnv(dir: string, ports: ChaosStackPorts): NodeJS.Proce
     LEADWIRE_STACK_CONTROLLER_PORT: String(ports.controller),
     LEADWIRE_STACK_CONNECT_PORT: String(ports.connect),
   };
+}
+
+/** Ports nobody listens on now (the OS picks them), for a throwaway stack that must not collide with anyone's. */
+export async function freeStackPorts(): Promise<ChaosStackPorts> {
+  const servers = await Promise.all([0, 1, 2, 3].map(() => new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => resolve(srv));
+  })));
+  const ports = servers.map((srv) => (srv.address() as { port: number }).port);
+  await Promise.all(servers.map((srv) => new Promise((r) => srv.close(r))));
+  return { pg: ports[0]!, kafka: ports[1]!, controller: ports[2]!, connect: ports[3]! };
 }
 
 /** The default stack's ports: chaos refuses to restart that one unless told to. */
@@ -273,6 +286,8 @@ export function createSupervisor(opts: { stages: string[]; env: Record<string, s
     counts,
     killsByStage,
     startAll() { for (const s of opts.stages) start(s); },
+    /** How long the stage's current worker has been running. */
+    uptimeMs(stage: string): number { const w = workers.get(stage); return w ? Date.now() - w.startedAt : 0; },
     /** kill -9 of the stage's worker, then a new one with the same instance id. */
     async kill9(stage: string): Promise<void> {
       const w = workers.get(stage);

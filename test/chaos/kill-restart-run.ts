@@ -37,6 +37,8 @@ export interface KillRestartOptions {
   killEveryMs: number;
   /** ...at least this many times, and for as long as rows are being written. */
   minKills: number;
+  /** Only workers up for this long are killed, so each gets to work between kills however slow the machine. */
+  minUptimeMs: number;
   /** Connect restarts after this share of the rows was written; the broker after this share of the messages went through normalize. */
   connectRestartAt: number;
   brokerRestartAt: number;
@@ -50,13 +52,13 @@ export interface KillRestartOptions {
 }
 
 export const FULL_DEFAULTS = {
-  messages: 200_000, seed: 42, partitions: 4, insertRate: 1_000, killEveryMs: 5_000, minKills: 10,
+  messages: 200_000, seed: 42, partitions: 4, insertRate: 1_000, killEveryMs: 5_000, minKills: 10, minUptimeMs: 10_000,
   connectRestartAt: 0.3, brokerRestartAt: 0.6, connectSignal: 'term', brokerSignal: 'term', drainTimeoutMs: 30 * 60_000,
 } satisfies Partial<KillRestartOptions>;
 
 export const CI_DEFAULTS = {
-  messages: 20_000, seed: 7, partitions: 4, insertRate: 700, killEveryMs: 2_500, minKills: 10,
-  connectRestartAt: 0.2, brokerRestartAt: 0.5, connectSignal: 'term', brokerSignal: 'term', drainTimeoutMs: 150_000,
+  messages: 20_000, seed: 7, partitions: 4, insertRate: 700, killEveryMs: 2_500, minKills: 10, minUptimeMs: 6_000,
+  connectRestartAt: 0.2, brokerRestartAt: 0.5, connectSignal: 'term', brokerSignal: 'term', drainTimeoutMs: 180_000,
 } satisfies Partial<KillRestartOptions>;
 
 export interface KillRestartSummary {
@@ -256,7 +258,9 @@ export async function runKillRestartChaos(o: KillRestartOptions): Promise<KillRe
       await sleep(Math.max(0, nextKill - Date.now()));
       nextKill += o.killEveryMs;
       chaosStep();
-      const stage = CHAOS_STAGES[Math.floor(random() * CHAOS_STAGES.length)]!;
+      const eligible = CHAOS_STAGES.filter((st) => sup.uptimeMs(st) >= o.minUptimeMs);
+      if (eligible.length === 0) continue;
+      const stage = eligible[Math.floor(random() * eligible.length)]!;
       await sup.kill9(stage);
     }
     await inserting.catch(() => undefined);
@@ -282,8 +286,9 @@ export async function runKillRestartChaos(o: KillRestartOptions): Promise<KillRe
       const caughtUp = l.every((x) => x !== undefined && x.max <= 1);
       const state = `${l.map((x) => x?.total).join(',')}/${scores}/${events}`;
       if (state !== lastState) { quietSince = Date.now(); lastState = state; }
-      // Settled: caught up with every conversation at the clean run's last version, or nothing moved for 20 s.
-      return (caughtUp && matches()) || Date.now() - quietSince > 20_000;
+      // Settled: caught up with every conversation at the clean run's last version, or nothing moved for 90 s
+      // (longer than the 60 s transaction timeout that ends a zombie's open transaction).
+      return (caughtUp && matches()) || Date.now() - quietSince > 90_000;
     }, Math.max(1_000, drainDeadline - Date.now()), 'the pipeline to drain', 1_000).catch((err) => say(`warning: ${(err as Error).message}`));
     // A duplicate of the last outputs would arrive now.
     await sleep(3_000);

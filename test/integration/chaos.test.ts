@@ -1,5 +1,5 @@
 // The short CI form of the chaos runs (docs/chaos.md; full runs: test/chaos/*.ts).
-// It restarts Kafka and Kafka Connect, so it brings up a stack of its own on other ports (in a
+// It restarts Kafka and Kafka Connect, so it brings up a stack of its own on free ports (in a
 // temporary directory, removed afterwards) and never touches the stack the other tests share.
 // Every wait is on a condition (lags, counts, versions) with a bound; nothing sleeps its way through.
 import { mkdtempSync } from 'node:fs';
@@ -7,25 +7,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StackSettings } from '../../src/stack/settings.js';
-import { chaosStackDown, chaosStackEnv, chaosStackUp } from '../chaos/harness.js';
+import { chaosStackDown, chaosStackEnv, chaosStackUp, freeStackPorts } from '../chaos/harness.js';
 import { CI_DEFAULTS, formatSummary, runKillRestartChaos } from '../chaos/kill-restart-run.js';
 import { formatLlmSummary, LLM_CI_DEFAULTS, runLlmOutageChaos } from '../chaos/llm-outage-run.js';
 
-const port = (name: string, d: number) => Number(process.env[name] ?? d);
-// Not the default stack's ports, nor the full runs' chaos stack.
-const PORTS = {
-  pg: port('LEADWIRE_CHAOS_CI_PG_PORT', 57432), kafka: port('LEADWIRE_CHAOS_CI_KAFKA_PORT', 50092),
-  controller: port('LEADWIRE_CHAOS_CI_CONTROLLER_PORT', 50093), connect: port('LEADWIRE_CHAOS_CI_CONNECT_PORT', 49083),
-};
 const logDir = join(process.cwd(), '.leadwire', 'chaos-logs');
 const say = (line: string) => console.log(`[chaos] ${line}`);
 
 describe('chaos (short form)', () => {
-  const env = chaosStackEnv(mkdtempSync(join(tmpdir(), 'leadwire-chaos-ci-')), PORTS);
+  let env: NodeJS.ProcessEnv | undefined;
   let stack: StackSettings;
 
-  beforeAll(async () => { stack = await chaosStackUp(env, say); }, 240_000);
-  afterAll(async () => { await chaosStackDown(env, say); }, 120_000);
+  beforeAll(async () => {
+    // Ports the OS says are free: neither the shared stack's nor anyone else's throwaway stack.
+    env = chaosStackEnv(mkdtempSync(join(tmpdir(), 'leadwire-chaos-ci-')), await freeStackPorts());
+    stack = await chaosStackUp(env, say);
+  }, 240_000);
+  afterAll(async () => { if (env) await chaosStackDown(env, say); }, 120_000);
 
   it('kill -9 of stage workers, a Connect restart and a broker restart: nothing lost, no duplicate event id, the clean run\'s tiers', async () => {
     const s = await runKillRestartChaos({ stack, ...CI_DEFAULTS, messages: 12_000, logDir, say });
@@ -39,7 +37,7 @@ describe('chaos (short form)', () => {
     expect(s.mismatchExamples).toEqual([]);
     expect(s.tierMismatches).toBe(0);
     expect(s.dlq).toBe(0);
-  }, 240_000);
+  }, 330_000);
 
   it('30% of LLM calls failing: no stage stalls, degraded results are marked, every degraded conversation is extracted again', async () => {
     const s = await runLlmOutageChaos({ stack, ...LLM_CI_DEFAULTS, logDir, say });
