@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { LeadwireError } from '../core/errors.js';
+import { flushLogs } from '../core/logger.js';
 import { startCommand } from './commands/start.js';
 import { runCommand } from './commands/run.js';
 import { describeCommand } from './commands/describe.js';
@@ -34,5 +35,6 @@ try {
     process.exit(2);
   }
   process.stderr.write(`leadwire: ${(err as Error).stack ?? String(err)}\n`);
+  await flushLogs();
   process.exit(1);
 }

@@ -23,3 +23,9 @@ export function moduleLogger(module: string, bindings: Record<string, unknown> =
 
 /** A logger that drops everything, for tests and library use. */
 export const silentLogger: Logger = pino({ level: 'silent' });
+
+/** Writes out buffered log lines; call before process.exit so the last lines are not lost. */
+export function flushLogs(): Promise<void> {
+  if (!root) return Promise.resolve();
+  return new Promise((resolve) => root!.flush(() => resolve()));
+}

@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
 import { buildTopology } from '../../topology/topology.js';
 import { startKafkaRuntime } from '../../runtime/kafka/kafka-runtime.js';
-import { moduleLogger, rootLogger } from '../../core/logger.js';
+import { flushLogs, moduleLogger, rootLogger } from '../../core/logger.js';
 import { enableDefaultMetrics } from '../../core/metrics.js';
 import { startOpsServer } from '../../adapters/http/ops-server.js';
 
@@ -31,10 +31,12 @@ export function runCommand(): Command {
         if (stopping) return;
         stopping = true;
         log.info({ signal }, 'draining and leaving the group');
-        const force = setTimeout(() => { log.error('shutdown took too long; exiting'); process.exit(1); }, 30_000);
+        const force = setTimeout(() => { log.error('shutdown took too long; exiting'); void flushLogs().finally(() => process.exit(1)); }, 30_000);
         await rt.stop();
         ops?.close();
         clearTimeout(force);
+        log.info('stopped cleanly');
+        await flushLogs();
         process.exit(0);
       };
       process.on('SIGTERM', () => void shutdown('SIGTERM'));
