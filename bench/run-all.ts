@@ -2,7 +2,7 @@
 // prints a table. Ratios compare against baselines measured in the same run.
 //   npm run bench                 (100k messages; about 5 minutes here)
 //   npm run bench -- --quick      (10k messages / 10k conversations; CI form)
-//   npm run bench -- --only normalize,pipeline,restore,memory
+//   npm run bench -- --only normalize,pipeline,restore,memory,kstreams,e2e
 import { writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { parseArgs, printResult, round, type BenchResult } from './lib/common.js';
@@ -22,7 +22,11 @@ const benches: Array<[string, () => Promise<BenchResult>]> = [
   ['pipeline', () => pipelineThroughput(args)],
   ['restore', () => restoreTime(args)],
   ['memory', () => memoryUse(args)],
+  // Imported when they run: each is also a script, which runs itself unless the harness flag is set.
+  ['kstreams', async () => (await import('./kstreams-reference.js')).run(args)],
+  ['e2e', async () => (await import('./e2e-latency.js')).run(args)],
 ];
+(globalThis as { leadwireBenchHarness?: boolean }).leadwireBenchHarness = true;
 
 const machine = { nproc: cpus().length, cpu: cpus()[0]?.model, memoryGB: round(totalmem() / 2 ** 30, 1), freeGB: round(freemem() / 2 ** 30, 1), loadavgBefore: loadavg().map((l) => round(l, 2)), node: process.version };
 const started = Date.now();

@@ -26,7 +26,7 @@ describe('benchmarks (quick form)', () => {
     expect(report.mode).toBe('quick');
     expect(report.errors).toEqual([]);
     expect(report.machine.nproc).toBeGreaterThan(0);
-    expect(report.results.map((r) => r.unit)).toEqual(['msg/s', 'msg/s', 'ms', 'MB RSS']);
+    expect(report.results.map((r) => r.unit)).toEqual(['msg/s', 'msg/s', 'ms', 'MB RSS', 'msg/s', 'ms']);
     for (const r of report.results) {
       expect(Number.isFinite(r.value), r.name).toBe(true);
       expect(r.value, r.name).toBeGreaterThan(0);
@@ -42,5 +42,13 @@ describe('benchmarks (quick form)', () => {
     expect(restore!.details.restoredConversations).toBe(10_000);
     expect(restore!.details.restoredRecords).toBe(restore!.details.changelogRecords);
     expect(memory!.details.conversations).toBe(10_000);
+    // Kafka Streams reference: both sides read all 10k; the end-to-end run measured every conversation it wrote.
+    const [, , , , kstreams, e2e] = report.results;
+    expect(kstreams!.baseline!.value).toBeGreaterThan(0);
+    expect(kstreams!.details.messages).toBe(10_000);
+    expect(kstreams!.details.leadwireWindowProcessed).toBeGreaterThanOrEqual(10_000);
+    expect(kstreams!.details.kstreamsRepartitionEnd).toBeGreaterThanOrEqual(10_000);
+    expect(e2e!.details.conversations).toBe(40);
+    expect(e2e!.details.p50Ms).toBeLessThanOrEqual(e2e!.details.p99Ms as number);
   }, 420_000);
 });
