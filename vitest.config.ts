@@ -1,4 +1,10 @@
 import { defineConfig } from 'vitest/config';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// Tests (and the workers they spawn) keep the in-process vector store's file
+// apart from the one `leadwire start` and `leadwire search` share.
+process.env.LEADWIRE_VECTORS_FILE ??= join(tmpdir(), `leadwire-test-vectors-${process.pid}.jsonl`);
 
 export default defineConfig({
   test: {

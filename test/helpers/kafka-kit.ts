@@ -80,3 +80,11 @@ export async function waitFor(pred: () => boolean | Promise<boolean>, timeoutMs:
 export async function groupLag(groupId: string, topic: string): Promise<number> {
   return withAdmin((a) => groupLagOf(a, groupId, topic));
 }
+
+/** Members of a consumer group when it is stable (0 otherwise). */
+export async function stableMembers(groupId: string): Promise<number> {
+  return withAdmin(async (a) => {
+    const g = (await a.describeGroups([groupId])).groups[0];
+    return g && g.state === 'Stable' ? g.members.length : 0;
+  });
+}

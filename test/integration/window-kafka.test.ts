@@ -1,7 +1,7 @@
 // The window stage on the Kafka runtime under crashes and rebalances, checked
 // against the local runtime on the same input (the clean run).
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTopics, env, groupLag, kafka, reader, uniqueId, waitFor } from '../helpers/kafka-kit.js';
+import { createTopics, env, groupLag, kafka, reader, stableMembers, uniqueId, waitFor } from '../helpers/kafka-kit.js';
 import { spawnWorker, type Worker } from '../helpers/worker.js';
 import { generateConversations } from '../helpers/traffic.js';
 import { loadConfig } from '../../src/config/load.js';
@@ -111,6 +111,8 @@ describe('window on Kafka: crashes, restarts, rebalances', () => {
     const a = spawnWorker([STAGE.window], { ...vars, LEADWIRE_INSTANCE_ID: 'a' }, `${app}-a`);
     const b = spawnWorker([STAGE.window], { ...vars, LEADWIRE_INSTANCE_ID: 'b' }, `${app}-b`);
     workers.push(a, b);
+    // Both share the partitions before the traffic starts, so b really leaves mid-stream.
+    await waitFor(async () => (await stableMembers(`${app}-window`)) === 2, 90_000, 'both workers in the group');
     let code: number | null = null;
     await produceInput(config.topics.messages, input, 4, async (i) => {
       await new Promise((r) => setTimeout(r, 1500));

@@ -4,7 +4,7 @@
 // appended to a JSONL log before the call resolves, so `leadwire start` leaves
 // vectors that a later `leadwire search` (another process) reads.
 import { appendFile, mkdir, rename, writeFile } from 'node:fs/promises';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { LeadwireError } from '../../core/errors.js';
 import type { LeadLabel, ScoredPoint, VectorFilter, VectorPayload, VectorPoint, VectorStore } from './vector-store.js';
@@ -127,13 +127,27 @@ export function createMemoryVectorStore(opts: MemoryVectorStoreOptions = {}): Me
   };
 
   if (opts.file && existsSync(opts.file)) {
-    for (const line of readFileSync(opts.file, 'utf8').split('\n')) {
-      if (!line) continue;
-      // A writer killed mid-line leaves a torn last line: everything before it is intact.
-      let parsed: LogLine;
-      try { parsed = JSON.parse(line) as LogLine; } catch { continue; }
-      apply(parsed);
-      logLines++;
+    // Scanned as bytes, line by line: the log can outgrow the longest string V8 allows.
+    const buf = readFileSync(opts.file);
+    for (let start = 0; start < buf.length;) {
+      let end = buf.indexOf(0x0a, start);
+      if (end < 0) end = buf.length;
+      if (end > start) {
+        // A writer killed mid-line leaves a torn last line: everything before it is intact.
+        let parsed: LogLine | undefined;
+        try { parsed = JSON.parse(buf.toString('utf8', start, end)) as LogLine; } catch { parsed = undefined; }
+        if (parsed) { apply(parsed); logLines++; }
+      }
+      start = end + 1;
+    }
+    // Replays overwrite points, so the log grows faster than the store: rewrite it
+    // as one line per live point when most of it is history.
+    if (!opts.readOnly && logLines > 2 * rowOf.size + 1000) {
+      const lines: string[] = [JSON.stringify({ op: 'dims', dims })];
+      for (const [id, row] of rowOf) lines.push(JSON.stringify({ op: 'upsert', id, v: encodeVector(data.subarray(row * dims, row * dims + dims)), p: payloads[row] }));
+      writeFileSync(`${opts.file}.compact`, `${lines.join('\n')}\n`);
+      renameSync(`${opts.file}.compact`, opts.file);
+      logLines = lines.length;
     }
   }
 

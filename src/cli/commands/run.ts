@@ -21,18 +21,17 @@ export function runCommand(): Command {
       const log = moduleLogger('run');
       const topology = buildTopology(config, buildPorts(config, { logger: log }));
       const stages = opts.stage.includes('all') ? topology.stages.map((s) => s.name) : opts.stage;
-      const rt = await startKafkaRuntime(topology, { cfg: config.kafka, clock: { now: () => Date.now() }, logger: log, stages });
-      log.info({ stages, brokers: config.kafka.brokers }, 'running');
-      let ready = false;
-      void rt.ready.then(() => { ready = true; });
-      const ops = config.metricsPort ? await startOpsServer({ port: config.metricsPort, ready: () => ready, logger: log }) : undefined;
+      // Signals are handled from the first moment: an orchestrator may stop a
+      // worker that is still joining its groups, and that must still be a clean exit.
       let stopping = false;
+      let rt: Awaited<ReturnType<typeof startKafkaRuntime>> | undefined;
+      let ops: Awaited<ReturnType<typeof startOpsServer>> | undefined;
       const shutdown = async (signal: string) => {
         if (stopping) return;
         stopping = true;
         log.info({ signal }, 'draining and leaving the group');
         const force = setTimeout(() => { log.error('shutdown took too long; exiting'); void flushLogs().finally(() => process.exit(1)); }, 30_000);
-        await rt.stop();
+        await rt?.stop();
         ops?.close();
         clearTimeout(force);
         log.info('stopped cleanly');
@@ -41,6 +40,12 @@ export function runCommand(): Command {
       };
       process.on('SIGTERM', () => void shutdown('SIGTERM'));
       process.on('SIGINT', () => void shutdown('SIGINT'));
+      rt = await startKafkaRuntime(topology, { cfg: config.kafka, clock: { now: () => Date.now() }, logger: log, stages });
+      if (stopping) { await rt.stop(); return; }
+      log.info({ stages, brokers: config.kafka.brokers }, 'running');
+      let ready = false;
+      void rt.ready.then(() => { ready = true; });
+      ops = config.metricsPort ? await startOpsServer({ port: config.metricsPort, ready: () => ready, logger: log }) : undefined;
       await rt.done;
     });
 }
