@@ -4,7 +4,7 @@
 // the connector's real topic; the four stages run in this process on the Kafka
 // runtime (exactly-once), each its own consumer group, started at the end of the
 // source topic. Prints p50 and p99 (target p99 ≤ 1.5 s) and where the time goes.
-//   node bin/run-ts.js bench/e2e-latency.ts [--quick] [--conversations N] [--interval MS] [--commit-interval MS] [--json]
+//   node bin/run-ts.js bench/e2e-latency.ts [--quick] [--conversations N] [--interval MS] [--commit-interval MS] [--connector-poll-ms MS] [--json]
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { loadConfig } from '../src/config/load.js';
@@ -66,25 +66,92 @@ async function connectorRunning(connectUrl: string | undefined, name: string | u
   }
 }
 
+interface TempConnector { name: string; topicPrefix: string; slot: string; publication: string }
+
+/**
+ * A second Debezium connector on the shared Connect and database, for this run
+ * only: the stack's own connector config, with its own name, topic prefix,
+ * slot and publication, wire_messages only, no snapshot, and `poll.interval.ms`
+ * set. The stack's connector is left as it is. Ready once a probe row has come
+ * through on its topic.
+ */
+async function startTempConnector(connectUrl: string, base: string, app: string, pollMs: number, db: pg.Client, kafka: Kafka): Promise<TempConnector> {
+  const cfg = (await (await fetch(`${connectUrl}/connectors/${encodeURIComponent(base)}/config`)).json()) as Record<string, string>;
+  const slot = app.replace(/[^a-z0-9]/g, '_');
+  const c: TempConnector = { name: app, topicPrefix: app, slot, publication: `${slot}_pub` };
+  await createTopics(kafka, [{ name: `${app}.public.wire_messages`, partitions: 1 }]);
+  const config = {
+    ...cfg, name: c.name, 'topic.prefix': c.topicPrefix, 'slot.name': c.slot, 'publication.name': c.publication,
+    'table.include.list': 'public.wire_messages', 'snapshot.mode': 'no_data', 'poll.interval.ms': String(pollMs),
+  };
+  const res = await fetch(`${connectUrl}/connectors`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: c.name, config }) });
+  if (!res.ok) throw new Error(`could not create the temporary connector: ${res.status} ${await res.text()}`);
+  await pollUntil(async () => { try { await connectorRunning(connectUrl, c.name); return true; } catch { return false; } }, 120_000, `connector ${c.name} RUNNING`, 250);
+  // RUNNING comes before streaming: a probe row must come through first.
+  const topic = `${app}.public.wire_messages`;
+  const probeConv = (9_390_000_000_000n + BigInt(Date.now() % 1_000_000_000)).toString();
+  await db.query(`INSERT INTO wire_conversations (id, type, created_at, updated_at) VALUES ($1, 'private', now(), now())`, [probeConv]);
+  await pollUntil(async () => {
+    await db.query(`INSERT INTO wire_messages (conversation_id, sendable_id, sendable_type, body, type, created_at, updated_at) VALUES ($1, 1, 'App\\Models\\User', 'probe', 'text', now(), now())`, [probeConv]);
+    return withAdmin(kafka, async (a) => (await a.fetchTopicOffsets(topic)).some((o) => Number(o.high) > 0));
+  }, 120_000, `connector ${c.name} streaming`, 1000);
+  return c;
+}
+
+async function stopTempConnector(connectUrl: string, c: TempConnector, db: pg.Client): Promise<void> {
+  await fetch(`${connectUrl}/connectors/${encodeURIComponent(c.name)}`, { method: 'DELETE' }).catch(() => undefined);
+  // The slot stays active until the task has stopped; a slot left behind would hold WAL forever.
+  const until = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const r = await db.query<{ active: boolean }>('SELECT active FROM pg_replication_slots WHERE slot_name = $1', [c.slot]);
+      if (!r.rows.length) break;
+      if (!r.rows[0]!.active) { await db.query('SELECT pg_drop_replication_slot($1)', [c.slot]); break; }
+    } catch { /* dropped meanwhile, or still active: retry */ }
+    if (Date.now() > until) { console.error(`replication slot ${c.slot} still active after 60 s: drop it by hand`); break; }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  await db.query(`DROP PUBLICATION IF EXISTS ${c.publication}`).catch(() => undefined);
+}
+
 export async function run(args: BenchArgs, argv = process.argv.slice(2)): Promise<BenchResult> {
   const n = option(argv, '--conversations', args.quick ? 40 : 200);
   const intervalMs = option(argv, '--interval', 200);
   const commitIntervalMs = option(argv, '--commit-interval', 50);
-  const warmup = 3;
   const bootstrap = brokers();
   const env = process.env;
   await connectorRunning(env.CONNECT_URL, env.DEBEZIUM_CONNECTOR_NAME);
   if (!env.DATABASE_URL) throw new Error('DATABASE_URL is not set: run `eval "$(node bin/leadwire.js stack env)"`');
 
+  // --connector-poll-ms N: measure through a temporary connector with poll.interval.ms = N instead of the stack's.
+  const connectorPollMs = argv.includes('--connector-poll-ms') ? option(argv, '--connector-poll-ms', 500) : undefined;
   const app = uniqueId('bench-e2e');
+  const kafka = new Kafka({ clientId: 'leadwire-bench-e2e', brokers: bootstrap, logLevel: logLevel.NOTHING });
+  const db = new pg.Client({ connectionString: env.DATABASE_URL });
+  await db.connect();
+  let temp: TempConnector | undefined;
+  try {
+    if (connectorPollMs !== undefined) temp = await startTempConnector(env.CONNECT_URL!, env.DEBEZIUM_CONNECTOR_NAME!, app, connectorPollMs, db, kafka);
+    return await measure(args, { n, intervalMs, commitIntervalMs, app, kafka, db, bootstrap, topicPrefix: temp?.topicPrefix ?? env.DEBEZIUM_TOPIC_PREFIX ?? 'wirechat', connectorPollMs });
+  } finally {
+    if (temp) await stopTempConnector(env.CONNECT_URL!, temp, db);
+    await db.end().catch(() => {});
+    await deleteTopics(kafka, app);
+  }
+}
+
+interface MeasureOptions { n: number; intervalMs: number; commitIntervalMs: number; app: string; kafka: Kafka; db: pg.Client; bootstrap: string[]; topicPrefix: string; connectorPollMs: number | undefined }
+
+async function measure(args: BenchArgs, o: MeasureOptions): Promise<BenchResult> {
+  const { n, intervalMs, commitIntervalMs, app, kafka, db, bootstrap } = o;
+  const warmup = 3;
   const config = loadConfig({
-    KAFKA_BROKERS: bootstrap.join(','), DEBEZIUM_TOPIC_PREFIX: env.DEBEZIUM_TOPIC_PREFIX ?? 'wirechat', LEADWIRE_APP_ID: app, LEADWIRE_INSTANCE_ID: 'bench-0',
+    KAFKA_BROKERS: bootstrap.join(','), DEBEZIUM_TOPIC_PREFIX: o.topicPrefix, LEADWIRE_APP_ID: app, LEADWIRE_INSTANCE_ID: 'bench-0',
     LEADWIRE_TOPIC_MESSAGES: `${app}.messages`, LEADWIRE_TOPIC_CONVERSATIONS: `${app}.conversations`, LEADWIRE_TOPIC_SIGNALS: `${app}.signals`,
     LEADWIRE_TOPIC_LEAD_SCORES: `${app}.scores`, LEADWIRE_TOPIC_LEAD_EVENTS: `${app}.events`, LEADWIRE_TOPIC_FEEDBACK: `${app}.feedback`, LEADWIRE_TOPIC_DLQ: `${app}.dlq`,
     KAFKA_COMMIT_INTERVAL_MS: String(commitIntervalMs), LOG_LEVEL: 'warn',
   });
   const source = sourceTopic(config.topics);
-  const kafka = new Kafka({ clientId: 'leadwire-bench-e2e', brokers: bootstrap, logLevel: logLevel.NOTHING });
 
   const seen = new Map<string, Map<string, number>>([[STAGE.window, new Map()], [STAGE.extract, new Map()], [STAGE.score, new Map()]]);
   const convOfMessage = new Map<string, string>();
@@ -100,8 +167,6 @@ export async function run(args: BenchArgs, argv = process.argv.slice(2)): Promis
     } catch { /* not ours to judge: normalize dead-letters it */ }
   };
 
-  const db = new pg.Client({ connectionString: env.DATABASE_URL });
-  await db.connect();
   const visibleAt = new Map<string, number>();
   const reader = kafka.consumer({ groupId: `${app}-reader`, readUncommitted: false, maxWaitTimeInMs: 50, sessionTimeout: 10_000, heartbeatInterval: 1000 });
   let rt: Awaited<ReturnType<typeof startKafkaRuntime>> | undefined;
@@ -173,7 +238,8 @@ export async function run(args: BenchArgs, argv = process.argv.slice(2)): Promis
       target: { kind: 'value<=', value: E2E_P99_TARGET_MS },
       pass: p99 <= E2E_P99_TARGET_MS,
       details: {
-        conversations: measured.length, warmup, intervalMs, commitIntervalMs,
+        conversations: measured.length, warmup, intervalMs, commitIntervalMs, sourceTopic: source,
+        connector: o.connectorPollMs === undefined ? 'the stack\'s (poll.interval.ms default 500)' : `temporary, poll.interval.ms ${o.connectorPollMs}`,
         p50Ms: quantile(lat, 0.5), p90Ms: quantile(lat, 0.9), p99Ms: p99, maxMs: lat[lat.length - 1], minMs: lat[0],
         warmupMs: convs.slice(0, warmup).map((c) => visibleAt.get(c)! - committed.get(c)!),
         medianBudgetMs: budget,
@@ -183,8 +249,6 @@ export async function run(args: BenchArgs, argv = process.argv.slice(2)): Promis
   } finally {
     await reader.disconnect().catch(() => {});
     await rt?.stop().catch(() => {});
-    await db.end().catch(() => {});
-    await deleteTopics(kafka, app);
   }
 }
 
