@@ -36,7 +36,11 @@ export async function restoreChangelogs(args: {
   const consumer = args.kafka.consumer({ groupId, maxWaitTimeInMs: 50, maxBytesPerPartition: 16 * 1024 * 1024, maxBytes: 64 * 1024 * 1024, readUncommitted: false, sessionTimeout: 30_000 });
   let records = 0;
   let resolveDone!: () => void;
-  const done = new Promise<void>((r) => { resolveDone = r; });
+  let rejectDone!: (err: unknown) => void;
+  const done = new Promise<void>((r, j) => { resolveDone = r; rejectDone = j; });
+  // A restore consumer that gives up (e.g. its coordinator still loading after a
+  // broker restart) must fail the restore, not leave the stage waiting for it.
+  consumer.on(consumer.events.CRASH, (e) => rejectDone(e.payload.error));
   consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
     const key = `${e.payload.topic}:${e.payload.partition}`;
     const last = pending.get(key);
@@ -62,7 +66,7 @@ export async function restoreChangelogs(args: {
         }
       },
     });
-    const timeoutMs = args.timeoutMs ?? 300_000;
+    const timeoutMs = args.timeoutMs ?? 120_000;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([done, new Promise<never>((_, rej) => { timer = setTimeout(() => rej(new Error(`changelog restore did not finish in ${timeoutMs} ms; still pending: ${[...pending.keys()].join(', ')}`)), timeoutMs); })]);
     clearTimeout(timer);

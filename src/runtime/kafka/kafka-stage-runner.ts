@@ -108,6 +108,7 @@ export class KafkaStageRunner {
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
       this.counters.joins++;
       const parts = (e.payload.memberAssignment[this.spec.input.topic] ?? []) as number[];
+      this.log.info({ partitions: parts, memberId: e.payload.memberId, duration: e.payload.duration }, 'joined the group');
       this.restoring = this.restoring.then(() => this.onAssigned(parts)).catch((err) => this.fail(err));
     });
     consumer.on(consumer.events.CRASH, (e) => {
@@ -169,6 +170,7 @@ export class KafkaStageRunner {
     for (const p of this.executor.partitions) if (!next.has(p)) { await this.executor.revoke(p); this.paused.delete(p); }
     const added = parts.filter((p) => !this.executor.has(p));
     if (added.length) {
+      this.log.info({ added }, 'restoring state of new partitions');
       const { entries, records, ms } = await restoreChangelogs({ kafka: this.deps.kafka, admin: this.deps.admin, logger: this.log, groupPrefix: this.groupId, targets: this.executor.changelogTopics(), partitions: added });
       for (const p of added) {
         await this.executor.open(p, async (apply) => { for (const e of entries.get(p) ?? []) apply(e.store, e.key, e.value); });
