@@ -42,7 +42,7 @@ function scriptOf(service: Service): string {
 
 describe('docker-compose.yml', () => {
   it('has the whole topology', () => {
-    for (const name of ['postgres', 'kafka', 'kafka-init', 'connect', 'connect-register', 'schema-registry', 'qdrant', 'leadwire', 'prometheus', 'grafana']) {
+    for (const name of ['postgres', 'kafka', 'kafka-init', 'connect', 'connect-register', 'schema-registry', 'qdrant', 'leadwire', 'leadwire-workers', 'prometheus', 'grafana']) {
       expect(services[name], name).toBeDefined();
     }
   });
@@ -146,6 +146,10 @@ describe('docker-compose.yml operator\'s kit (Prometheus + Grafana)', () => {
     const job = promConfig.scrape_configs.find((j) => j.job_name === 'leadwire')!;
     expect(job.metrics_path ?? '/metrics').toBe('/metrics');
     expect(job.static_configs.flatMap((c) => c.targets)).toContain(`leadwire:${port}`);
+    // The Kafka workers serve /metrics on METRICS_PORT, scraped too.
+    const workers = services['leadwire-workers']!;
+    expect([workers.command!].flat().join(' ')).toContain('run --stage all');
+    expect(job.static_configs.flatMap((c) => c.targets)).toContain(`leadwire-workers:${workers.environment!.METRICS_PORT}`);
   });
 
   it('provisions the Prometheus datasource the dashboard panels use', () => {
