@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 
+/** Consecutive fetches without any batch after which there is nothing left to read. */
+const IDLE_FETCHES_DONE = 5;
+
 export interface RestoreTarget { store: string; topic: string }
 
 export type RestoredEntries = Map<number, Array<{ store: string; key: string; value: Buffer | null }>>;
@@ -41,7 +44,20 @@ export async function restoreChangelogs(args: {
   // A restore consumer that gives up (e.g. its coordinator still loading after a
   // broker restart) must fail the restore, not leave the stage waiting for it.
   consumer.on(consumer.events.CRASH, (e) => rejectDone(e.payload.error));
+  // kafkajs reports no batch at all for a partition that holds only transaction
+  // markers (e.g. aborted transactions that wrote nothing), so its end offset
+  // may never be "seen". Fetches that bring no batch at all mean everything
+  // readable has been read: after a few in a row the restore is complete.
+  let idleFetches = 0;
+  consumer.on(consumer.events.FETCH, () => {
+    if (++idleFetches >= IDLE_FETCHES_DONE && pending.size > 0) {
+      args.logger.debug({ pending: [...pending.keys()] }, 'restore: nothing more to read (marker-only partitions)');
+      pending.clear();
+      resolveDone();
+    }
+  });
   consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
+    idleFetches = 0;
     const key = `${e.payload.topic}:${e.payload.partition}`;
     const last = pending.get(key);
     if (last !== undefined && BigInt(e.payload.lastOffset) >= last) {
