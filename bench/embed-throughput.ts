@@ -17,6 +17,7 @@ import type { TopologySpec } from '../src/topology/stage.js';
 import {
   benchConfig, benchKafka, captureLogger, createTopics, deleteTopics, nowMs, parseArgs, pollUntil, printResult, rawConsumerRate, uniqueId,
   type BenchArgs, type BenchResult,
+  ratioResult,
 } from './lib/common.js';
 import { conversationTraffic, produceAll } from './lib/traffic.js';
 
@@ -89,24 +90,16 @@ export async function run(args: BenchArgs = parseArgs(process.argv.slice(2), 20_
     const t0 = nowMs();
     await embedder.embed(texts);
     const embedderOnly = texts.length / ((nowMs() - t0) / 1000);
-    const rate = records.length / (ms / 1000);
-    const ratio = rate / raw.msgsPerSec;
     const chunks = await store.count();
-    return {
-      name: 'embed stage throughput (local embedder, in-process store)',
-      unit: 'records/s',
-      value: rate,
-      baseline: { name: 'raw kafkajs consumer', value: raw.msgsPerSec },
-      ratio,
-      target: { kind: 'ratio>=', value: EMBED_TARGET },
-      pass: ratio >= EMBED_TARGET,
+    return ratioResult({
+      name: 'embed stage throughput (local embedder, in-process store)', unit: 'records/s', count: records.length, ms, raw, target: EMBED_TARGET,
       details: {
         records: records.length, conversations: new Set(records.map((r) => r.conversationId)).size, points: chunks,
         meanTranscriptMessages: Math.round(records.reduce((s, r) => s + r.transcript!.length, 0) / records.length * 10) / 10,
         partitions: config.kafka.partitions, rawMs: Math.round(raw.ms), stageMs: Math.round(ms),
         embedderOnlyChunksPerSec: Math.round(embedderOnly),
       },
-    };
+    });
   } finally {
     await deleteTopics(kafka, app);
   }

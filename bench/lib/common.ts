@@ -35,6 +35,19 @@ export interface BenchResult {
   details: Record<string, unknown>;
 }
 
+/** A throughput result measured against the raw consumer ceiling of the same run. */
+export function ratioResult(args: {
+  name: string; unit: string; count: number; ms: number; raw: { msgsPerSec: number }; target: number; details: Record<string, unknown>;
+}): BenchResult {
+  const value = args.count / (args.ms / 1000);
+  const ratio = value / args.raw.msgsPerSec;
+  return {
+    name: args.name, unit: args.unit, value,
+    baseline: { name: 'raw kafkajs consumer', value: args.raw.msgsPerSec },
+    ratio, target: { kind: 'ratio>=', value: args.target }, pass: ratio >= args.target, details: args.details,
+  };
+}
+
 /** The local stack's settings when the shell has not exported them (`leadwire stack env`). */
 function loadStackEnv(): void {
   try {

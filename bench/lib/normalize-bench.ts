@@ -4,7 +4,7 @@
 import { startKafkaRuntime } from '../../src/runtime/kafka/kafka-runtime.js';
 import { STAGE } from '../../src/topology/topology.js';
 import {
-  benchConfig, benchKafka, captureLogger, createTopics, deleteTopics, groupLag, nowMs, pollUntil, probedTopology, rawConsumerRate,
+  benchConfig, ratioResult, benchKafka, captureLogger, createTopics, deleteTopics, groupLag, nowMs, pollUntil, probedTopology, rawConsumerRate,
   runMain, uniqueId, withAdmin, type BenchArgs, type BenchResult,
 } from './common.js';
 import { conversationTraffic, debeziumInserts, produceAll } from './traffic.js';
@@ -33,18 +33,10 @@ export async function normalizeThroughput(args: BenchArgs): Promise<BenchResult>
       await rt.stop();
     }
     const ms = end - probe.firstAt.get(STAGE.normalize)!;
-    const rate = records.length / (ms / 1000);
-    const ratio = rate / raw.msgsPerSec;
-    return {
-      name: 'normalize throughput',
-      unit: 'msg/s',
-      value: rate,
-      baseline: { name: 'raw kafkajs consumer', value: raw.msgsPerSec },
-      ratio,
-      target: { kind: 'ratio>=', value: NORMALIZE_TARGET },
-      pass: ratio >= NORMALIZE_TARGET,
+    return ratioResult({
+      name: 'normalize throughput', unit: 'msg/s', count: records.length, ms, raw, target: NORMALIZE_TARGET,
       details: { messages: records.length, sourcePartitions: 1, avgEnvelopeBytes: Math.round(bytes / records.length), rawMs: Math.round(raw.ms), stageMs: Math.round(ms), produceMs, processed: probe.counts.get(STAGE.normalize) },
-    };
+    });
   } finally {
     await deleteTopics(kafka, app);
   }

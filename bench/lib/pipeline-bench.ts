@@ -5,7 +5,7 @@
 import { startKafkaRuntime, type KafkaRuntime } from '../../src/runtime/kafka/kafka-runtime.js';
 import { STAGE } from '../../src/topology/topology.js';
 import {
-  benchConfig, benchKafka, captureLogger, createTopics, deleteTopics, groupLag, nowMs, pollUntil, probedTopology, rawConsumerRate,
+  benchConfig, ratioResult, benchKafka, captureLogger, createTopics, deleteTopics, groupLag, nowMs, pollUntil, probedTopology, rawConsumerRate,
   uniqueId, withAdmin, type BenchArgs, type BenchResult,
 } from './common.js';
 import { conversationTraffic, debeziumInserts, produceAll } from './traffic.js';
@@ -46,22 +46,14 @@ export async function pipelineThroughput(args: BenchArgs): Promise<BenchResult> 
       await rt.stop();
     }
     const ms = end - probe.firstAt.get(STAGE.normalize)!;
-    const rate = records.length / (ms / 1000);
-    const ratio = rate / raw.msgsPerSec;
-    return {
-      name: 'normalize + window throughput',
-      unit: 'msg/s',
-      value: rate,
-      baseline: { name: 'raw kafkajs consumer', value: raw.msgsPerSec },
-      ratio,
-      target: { kind: 'ratio>=', value: PIPELINE_TARGET },
-      pass: ratio >= PIPELINE_TARGET,
+    return ratioResult({
+      name: 'normalize + window throughput', unit: 'msg/s', count: records.length, ms, raw, target: PIPELINE_TARGET,
       details: {
         messages: records.length, sourcePartitions: 1, messagesPartitions: config.kafka.partitions,
         rawMs: Math.round(raw.ms), stageMs: Math.round(ms), normalizeDoneMs: Math.round(normEnd - probe.firstAt.get(STAGE.normalize)!),
         windowProcessed: probe.counts.get(STAGE.window),
       },
-    };
+    });
   } finally {
     await deleteTopics(kafka, app);
   }

@@ -2,9 +2,9 @@
 // touch the stack other people use), per-run input written into PostgreSQL, stage workers under a
 // supervisor that can kill -9 them, and a read-committed collector that survives broker restarts.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Kafka, logLevel, type Admin, type Consumer } from 'kafkajs';
 import pg from 'pg';
 import { resolveSettings, stackEndpoints, type StackSettings } from '../../src/stack/settings.js';
@@ -322,4 +322,15 @@ export async function until(pred: () => boolean | Promise<boolean>, timeoutMs: n
     if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
     await sleep(intervalMs);
   }
+}
+
+/** The end of a chaos command: print the summary, keep it as JSON when asked, exit 0 only when every check passed. */
+export function reportChaosRun(summary: { ok: boolean }, text: string, jsonFile: string | undefined, say: (line: string) => void): number {
+  say('');
+  say(text);
+  if (jsonFile) {
+    mkdirSync(dirname(jsonFile), { recursive: true });
+    writeFileSync(jsonFile, `${JSON.stringify(summary, null, 2)}\n`);
+  }
+  return summary.ok ? 0 : 1;
 }

@@ -2,10 +2,9 @@
 //   node bin/run-ts.js test/chaos/kill-restart.ts [options]
 // It restarts the broker and Connect of the stack it runs on, so by default it uses a stack of its
 // own on other ports (LEADWIRE_STACK_* set in the environment win), started if it is not running.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CHAOS_PORTS, chaosStackDown, chaosStackEnv, chaosStackUp, isDefaultStack } from './harness.js';
+import { CHAOS_PORTS, chaosStackDown, chaosStackEnv, chaosStackUp, isDefaultStack , reportChaosRun } from './harness.js';
 import { FULL_DEFAULTS, formatSummary, runKillRestartChaos } from './kill-restart-run.js';
 
 const HELP = `usage: node bin/run-ts.js test/chaos/kill-restart.ts [options]
@@ -68,13 +67,7 @@ try {
     logDir: join(process.cwd(), '.leadwire', 'chaos-logs'),
     say,
   });
-  say('');
-  say(formatSummary(summary));
-  if (a.json) {
-    mkdirSync(join(a.json, '..'), { recursive: true });
-    writeFileSync(a.json, `${JSON.stringify(summary, null, 2)}\n`);
-  }
-  code = summary.ok ? 0 : 1;
+  code = reportChaosRun(summary, formatSummary(summary), a.json, say);
 } finally {
   if (a.down) await chaosStackDown(env, (l) => say(`stack: ${l}`));
 }

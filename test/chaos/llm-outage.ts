@@ -2,10 +2,9 @@
 //   node bin/run-ts.js test/chaos/llm-outage.ts [options]
 // Nothing is restarted, so it may run on any stack; by default it uses the chaos stack (started if
 // needed), or the stack named by LEADWIRE_STACK_* in the environment.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CHAOS_PORTS, chaosStackDown, chaosStackEnv, chaosStackUp } from './harness.js';
+import { CHAOS_PORTS, chaosStackDown, chaosStackEnv, chaosStackUp , reportChaosRun } from './harness.js';
 import { formatLlmSummary, LLM_FULL_DEFAULTS, runLlmOutageChaos } from './llm-outage-run.js';
 
 const D = LLM_FULL_DEFAULTS;
@@ -50,13 +49,7 @@ try {
     logDir: join(process.cwd(), '.leadwire', 'chaos-logs'),
     say,
   });
-  say('');
-  say(formatLlmSummary(summary));
-  if (a.json) {
-    mkdirSync(join(a.json, '..'), { recursive: true });
-    writeFileSync(a.json, `${JSON.stringify(summary, null, 2)}\n`);
-  }
-  code = summary.ok ? 0 : 1;
+  code = reportChaosRun(summary, formatLlmSummary(summary), a.json, say);
 } finally {
   if (a.down) await chaosStackDown(env, (l) => say(`stack: ${l}`));
 }
