@@ -3,7 +3,7 @@
 // and the raw kafkajs consumer that is the ceiling every stage is compared to.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { Kafka, logLevel, type Admin, type ITopicConfig } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type ITopicConfig, type KafkaMessage } from 'kafkajs';
 import pino, { type Logger } from 'pino';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
@@ -175,7 +175,15 @@ export async function pollUntil(pred: () => Promise<boolean>, timeoutMs: number,
  * runner, read committed) reading `expected` records of `topic` from the start,
  * touching nothing but the count. Timed from its first batch to its last record.
  */
-export async function rawConsumerRate(kafka: Kafka, topic: string, expected: number, timeoutMs = 300_000): Promise<{ msgsPerSec: number; ms: number; records: number }> {
+/**
+ * A plain kafkajs consumer's rate on `topic` from its first batch to its last
+ * record. `onBatch` adds work per batch (the ceilings in ceilings.ts); without
+ * it the consumer only counts, which is the raw ceiling every ratio uses.
+ */
+export async function rawConsumerRate(
+  kafka: Kafka, topic: string, expected: number, timeoutMs = 300_000,
+  onBatch?: (messages: KafkaMessage[], partition: number) => Promise<void> | void,
+): Promise<{ msgsPerSec: number; ms: number; records: number }> {
   const consumer = kafka.consumer({ groupId: uniqueId('bench-raw'), readUncommitted: false, maxWaitTimeInMs: 100, maxBytesPerPartition: 4 * 1024 * 1024, sessionTimeout: 30_000 });
   let first = 0;
   let last = 0;
@@ -188,6 +196,7 @@ export async function rawConsumerRate(kafka: Kafka, topic: string, expected: num
     autoCommit: false,
     eachBatch: async ({ batch }) => {
       if (!first) first = nowMs();
+      if (onBatch) await onBatch(batch.messages, batch.partition);
       for (const m of batch.messages) if (m.value !== undefined) n++;
       last = nowMs();
       if (n >= expected) done();
@@ -211,6 +220,8 @@ export function printResult(r: BenchResult): void {
   const ratio = r.ratio !== undefined ? `  ratio ${r.ratio.toFixed(2)}` : '';
   const target = r.target.kind === 'ratio>=' ? `ratio ≥ ${r.target.value}` : `≤ ${r.target.value} ${r.unit}`;
   console.log(`${r.name}: ${round(r.value).toLocaleString('en-US')} ${r.unit}${base}${ratio}  target ${target}  ${r.pass ? 'PASS' : 'MISS'}`);
+  const ceilings = r.details.ceilings as Array<{ name: string; msgsPerSec: number; ratio: number }> | undefined;
+  for (const c of ceilings ?? []) console.log(`  ceiling: ${c.name}: ${c.msgsPerSec.toLocaleString('en-US')} ${r.unit}  ratio ${c.ratio.toFixed(2)} of the raw consumer`);
 }
 
 /** Runs a benchmark as a script: prints its result (or the JSON with --json) and exits. */

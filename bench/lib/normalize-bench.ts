@@ -7,6 +7,7 @@ import {
   benchConfig, ratioResult, benchKafka, captureLogger, createTopics, deleteTopics, groupLag, nowMs, pollUntil, probedTopology, rawConsumerRate,
   runMain, uniqueId, withAdmin, type BenchArgs, type BenchResult,
 } from './common.js';
+import { measureCeilings } from './ceilings.js';
 import { conversationTraffic, debeziumInserts, produceAll } from './traffic.js';
 
 export const NORMALIZE_TARGET = 0.6;
@@ -22,6 +23,7 @@ export async function normalizeThroughput(args: BenchArgs): Promise<BenchResult>
   try {
     const produceMs = await produceAll(kafka, source, records);
     const raw = await rawConsumerRate(kafka, source, records.length);
+    const ceilings = await measureCeilings(kafka, source, records.length, app);
 
     const { topology, probe } = probedTopology(config);
     const logger = captureLogger(undefined, 'warn');
@@ -35,7 +37,9 @@ export async function normalizeThroughput(args: BenchArgs): Promise<BenchResult>
     const ms = end - probe.firstAt.get(STAGE.normalize)!;
     return ratioResult({
       name: 'normalize throughput', unit: 'msg/s', count: records.length, ms, raw, target: NORMALIZE_TARGET,
-      details: { messages: records.length, sourcePartitions: 1, avgEnvelopeBytes: Math.round(bytes / records.length), rawMs: Math.round(raw.ms), stageMs: Math.round(ms), produceMs, processed: probe.counts.get(STAGE.normalize) },
+      details: { messages: records.length, sourcePartitions: 1, avgEnvelopeBytes: Math.round(bytes / records.length), rawMs: Math.round(raw.ms), stageMs: Math.round(ms), produceMs, processed: probe.counts.get(STAGE.normalize),
+        ceilings: Object.values(ceilings).map((c) => ({ name: c.name, msgsPerSec: Math.round(c.msgsPerSec), ratio: Number((c.msgsPerSec / raw.msgsPerSec).toFixed(3)) })),
+      },
     });
   } finally {
     await deleteTopics(kafka, app);

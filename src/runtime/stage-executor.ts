@@ -181,7 +181,7 @@ export class StageExecutor {
       while (i < s.queue.length && s.queue[i]!.done && units < maxUnits) { i++; units++; }
       if (i === 0) continue;
       const taken = s.queue.splice(0, i);
-      const changelog = new Map<string, { topic: string; key: string; value: unknown | null; json: true | undefined; ts: number }>();
+      const changelog = new Map<string, { topic: string; store: string; key: string; value: unknown | null; settle: true | undefined; ts: number }>();
       for (const u of taken) {
         if (u.offset !== undefined) offsets.set(p, u.offset + 1n);
         // Kafka rejects timestamps too far in the future (message.timestamp.after.max.ms,
@@ -210,11 +210,19 @@ export class StageExecutor {
         }
         for (const c of u.changelog) {
           const topic = this.changelogTopicOf(c.store);
-          changelog.set(`${topic}\u0000${c.key}`, { topic, key: c.key, value: c.value, json: c.json, ts });
+          changelog.set(`${topic}\u0000${c.key}`, { topic, store: c.store, key: c.key, value: c.value, settle: c.settle, ts });
         }
       }
       for (const c of changelog.values()) {
-        messages.push({ topic: c.topic, partition: p, key: Buffer.from(c.key), value: c.json && c.value !== null ? Buffer.from(c.value as string) : encodeValue(c.value), headers: {}, timestamp: c.ts });
+        let value: Buffer | null;
+        if (c.settle && c.value !== null) {
+          const text = JSON.stringify(c.value);
+          s.task.settle(c.store, c.key, c.value, text);
+          value = Buffer.from(text);
+        } else {
+          value = encodeValue(c.value);
+        }
+        messages.push({ topic: c.topic, partition: p, key: Buffer.from(c.key), value, headers: {}, timestamp: c.ts });
       }
     }
     return { messages, offsets, units };

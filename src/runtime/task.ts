@@ -8,10 +8,10 @@ import { TIMER_STORE, type StageSpec } from '../topology/stage.js';
 
 /**
  * A store write, to be appended to the store's changelog in the same commit.
- * `json` marks a value that is already its JSON text (serialized stores), so
- * the changelog reuses it instead of encoding again.
+ * `settle` marks a serialized store's value that waits for the commit's
+ * encoding (StageTask.settle gives the text back to the store).
  */
-export interface ChangelogWrite { store: string; key: string; value: unknown | null; json?: true }
+export interface ChangelogWrite { store: string; key: string; value: unknown | null; settle?: true }
 
 /** The outputs of one input record (or one timer firing). A runtime commits units in input order. */
 export interface WorkUnit {
@@ -33,7 +33,7 @@ export function newUnit(record: StreamRecord<unknown> | null, offset?: bigint): 
   return { record, offset, outputs: [], deadLetters: [], changelog: [], done: false };
 }
 
-type OnWrite = (store: string, key: string, value: unknown | null, json?: true) => void;
+type OnWrite = (store: string, key: string, value: unknown | null, settle?: true) => void;
 
 interface RestorableStore<V> extends KeyValueStore<V> {
   /** Restore path: no changelog write. `raw` is the changelog value's bytes (null: deleted). */
@@ -55,14 +55,23 @@ class TaskStore<V> implements RestorableStore<V> {
   }
 }
 
+/** A value put since the last commit, not yet encoded. */
+class Pending<V> { constructor(readonly value: V) {} }
+
 /**
  * Keeps each value as its JSON text, with a small cache of decoded values for
  * the keys in use. A conversation's state as one string costs a fraction of the
  * same state as a graph of small objects, and the text is exactly what the
- * changelog needs, so a put encodes once for both.
+ * changelog needs, so the text is encoded once for both.
+ *
+ * A put is not encoded at once: a busy key is put once per record but its
+ * changelog only needs the last value of each commit, so the value waits as an
+ * object until the commit encodes it (`settle`) and the store keeps that text.
+ * This relies on the store contract that a value is not mutated after a put
+ * (a processor that changes state puts a new object).
  */
 class SerializedTaskStore<V> implements RestorableStore<V> {
-  private readonly data = new Map<string, string>();
+  private readonly data = new Map<string, string | Pending<V>>();
   private readonly cache = new Map<string, V>();
   constructor(readonly name: string, private readonly onWrite: OnWrite, private readonly cacheSize: number) {}
   get(key: string): V | undefined {
@@ -72,25 +81,29 @@ class SerializedTaskStore<V> implements RestorableStore<V> {
       this.cache.set(key, hit);
       return hit;
     }
-    const text = this.data.get(key);
-    if (text === undefined) return undefined;
-    const value = JSON.parse(text) as V;
+    const stored = this.data.get(key);
+    if (stored === undefined) return undefined;
+    const value = stored instanceof Pending ? stored.value : (JSON.parse(stored) as V);
     this.remember(key, value);
     return value;
   }
   has(key: string) { return this.data.has(key); }
   put(key: string, value: V) {
-    const text = JSON.stringify(value);
-    this.data.set(key, text);
+    this.data.set(key, new Pending(value));
     this.remember(key, value);
-    this.onWrite(this.name, key, text, true);
+    this.onWrite(this.name, key, value, true);
+  }
+  /** The commit encoded `value` for the changelog: keep that text unless a newer put replaced it. */
+  settle(key: string, value: unknown, text: string) {
+    const stored = this.data.get(key);
+    if (stored instanceof Pending && stored.value === value) this.data.set(key, text);
   }
   delete(key: string) {
     this.cache.delete(key);
     if (this.data.delete(key)) this.onWrite(this.name, key, null);
   }
   *entries(): IterableIterator<[string, V]> {
-    for (const [k, text] of this.data) yield [k, this.cache.get(k) ?? (JSON.parse(text) as V)];
+    for (const [k, stored] of this.data) yield [k, stored instanceof Pending ? stored.value : this.cache.get(k) ?? (JSON.parse(stored) as V)];
   }
   get size() { return this.data.size; }
   restore(key: string, raw: Buffer | string | V | null) {
@@ -135,7 +148,7 @@ export class StageTask {
 
   constructor(readonly spec: StageSpec, readonly partition: number, private readonly deps: TaskDeps) {
     this.processor = spec.processor();
-    const onWrite: OnWrite = (store, key, value, json) => this.unit('store write').changelog.push(json ? { store, key, value, json } : { store, key, value });
+    const onWrite: OnWrite = (store, key, value, settle) => this.unit('store write').changelog.push(settle ? { store, key, value, settle } : { store, key, value });
     for (const s of spec.stores) this.stores.set(s.name, s.serialized ? new SerializedTaskStore(s.name, onWrite, s.cacheSize ?? 1000) : new TaskStore(s.name, onWrite));
     this.stores.set(TIMER_STORE, new TaskStore(TIMER_STORE, onWrite));
     const timerStore = this.stores.get(TIMER_STORE)! as TaskStore<Timer>;
@@ -180,6 +193,12 @@ export class StageTask {
   storeSize(name: string): number { return this.stores.get(name)?.size ?? 0; }
 
   /** Applies a changelog record during restore (before init): its bytes, or an already decoded value. */
+  /** Hands a serialized store the text a commit encoded for a `settle` write. */
+  settle(store: string, key: string, value: unknown, text: string): void {
+    const s = this.stores.get(store);
+    if (s instanceof SerializedTaskStore) s.settle(key, value, text);
+  }
+
   restore(store: string, key: string, value: unknown | null): void {
     const s = this.stores.get(store);
     if (!s) return;

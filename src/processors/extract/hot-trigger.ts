@@ -4,7 +4,7 @@ import type { NormalizedMessage } from '../normalize/message.js';
 import type { SignalCatalog } from './catalog.js';
 import { configError } from '../../core/errors.js';
 import { detectSignalIds } from './detect-signals.js';
-import { foldText } from './fold-text.js';
+import { foldString } from './fold-text.js';
 
 const BOUNDARY_BEFORE = '(?<![\\p{L}\\p{N}])(?:';
 const BOUNDARY_AFTER = ')(?![\\p{L}\\p{N}])';
@@ -48,7 +48,11 @@ export function createHotTriggerDetector(catalog: SignalCatalog, triggerIds: str
   const perSignal = triggers.signals.map((sig) => ({ sig, re: alternation([sig])! })).filter((x) => x.re);
   const detect = (m: NormalizedMessage): string[] => {
     if (!prefilter || m.op !== 'upsert' || m.sender.role !== 'customer' || !m.body) return [];
-    const folded = foldText(m.body).folded;
+    // Whole-string folding (native) instead of foldText's per-character walk with
+    // offsets: the same text except for context-dependent lower-casing (Greek
+    // final sigma), which no trigger pattern uses. The exact matching below
+    // folds with offsets again, only for messages that passed.
+    const folded = foldString(m.body);
     if (!prefilter.test(folded)) return [];
     const candidates = perSignal.filter((x) => x.re.test(folded)).map((x) => x.sig);
     return detectSignalIds({ ...triggers, signals: candidates }, m.body, m.language.code);
