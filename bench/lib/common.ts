@@ -174,11 +174,7 @@ export async function pollUntil(pred: () => Promise<boolean>, timeoutMs: number,
  * The ceiling: a plain kafkajs consumer (same fetch settings as the stage
  * runner, read committed) reading `expected` records of `topic` from the start,
  * touching nothing but the count. Timed from its first batch to its last record.
- */
-/**
- * A plain kafkajs consumer's rate on `topic` from its first batch to its last
- * record. `onBatch` adds work per batch (the ceilings in ceilings.ts); without
- * it the consumer only counts, which is the raw ceiling every ratio uses.
+ * `onBatch` adds work per batch (the ceilings of ceilings.ts).
  */
 export async function rawConsumerRate(
   kafka: Kafka, topic: string, expected: number, timeoutMs = 300_000,
