@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import type { NormalizeConfig } from '../../config/schema.js';
 import { metrics } from '../../core/metrics.js';
-import type { KeyValueStore, Processor, ProcessorContext, StreamRecord } from '../../topology/processor-api.js';
+import type { Processor, ProcessorContext, StreamRecord } from '../../topology/processor-api.js';
 import { cleanText } from './clean-text.js';
 import {
   TOAST_PLACEHOLDER, decodeDebeziumJson, decodeDebeziumValue, messageIdFromKey,
@@ -14,24 +14,18 @@ import {
 import { bodyFingerprint, createDedupeCache } from './dedupe-cache.js';
 import { detectLanguage } from './detect-language.js';
 import type { NormalizedMessage, PiiFacts } from './message.js';
+import { createMessageIndex, type MessageIndex } from './message-index.js';
 import { redactPii } from './redact-pii.js';
 import { createRoleResolver } from './resolve-role.js';
 
 /**
- * message id → conversation. Written on every upsert so that a hard delete
- * under REPLICA IDENTITY DEFAULT (whose `before` carries only the id) can be
- * routed. The source topic is keyed by message id, so a row's insert and its
- * delete meet in the same partition's store. Entries go when the delete's
- * tombstone arrives.
+ * message id → conversation (message-index.ts). Written on every upsert so that
+ * a hard delete under REPLICA IDENTITY DEFAULT (whose `before` carries only the
+ * id) can be routed. The source topic is keyed by message id, so a row's insert
+ * and its delete meet in the same partition's store. Entries go when the
+ * delete's tombstone arrives.
  */
 export const MESSAGE_INDEX_STORE = 'message-index';
-
-export interface MessageIndexEntry {
-  /** conversation_id (decimal string). */
-  c: string;
-  /** created_at, epoch ms (lets an operator prune old entries by age). */
-  t: number;
-}
 
 /** Why a record was dropped on purpose (label of leadwire_filtered_total). */
 export type NormalizeDropReason = 'tombstone' | 'truncate' | 'type' | 'date' | 'duplicate';
@@ -60,7 +54,7 @@ export function createNormalizeProcessor(cfg: NormalizeConfig): NormalizeProcess
     dropped: { tombstone: 0, truncate: 0, type: 0, date: 0, duplicate: 0 },
   };
   let ctx!: ProcessorContext<NormalizedMessage>;
-  let index!: KeyValueStore<MessageIndexEntry>;
+  let index!: MessageIndex;
   let log!: Logger;
   let filteredCounters!: Record<NormalizeDropReason, { inc(): void }>;
 
@@ -72,14 +66,12 @@ export function createNormalizeProcessor(cfg: NormalizeConfig): NormalizeProcess
   }
 
   function remember(id: string, conversationId: string, createdAt: number): void {
-    const prev = index.get(id);
-    // Skip identical rewrites: every put is a changelog record.
-    if (!prev || prev.c !== conversationId || prev.t !== createdAt) index.put(id, { c: conversationId, t: createdAt });
+    index.remember(id, { c: conversationId, t: createdAt });
   }
 
   function onTombstone(record: StreamRecord<Buffer>): void {
     const id = messageIdFromKey(record.key);
-    if (id !== null) index.delete(id);
+    if (id !== null) index.forget(id);
     drop('tombstone');
   }
 
@@ -191,7 +183,7 @@ export function createNormalizeProcessor(cfg: NormalizeConfig): NormalizeProcess
     stats,
     init(c) {
       ctx = c;
-      index = c.getStore<MessageIndexEntry>(MESSAGE_INDEX_STORE);
+      index = createMessageIndex(c.getStore(MESSAGE_INDEX_STORE));
       log = c.logger.child({ module: 'normalize', partition: c.partition });
       const counter = (reason: NormalizeDropReason) => metrics.filtered.labels({ stage: c.stage, reason });
       filteredCounters = {

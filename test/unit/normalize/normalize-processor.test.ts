@@ -32,7 +32,8 @@ describe('normalize: Debezium ops', () => {
       source: { lsn: '24023312', txId: '781', tsMs: T, snapshot: false, table: 'wire_messages' },
     });
     expect(h.driver.task.storeSize(MESSAGE_INDEX_STORE)).toBe(1);
-    expect(h.driver.changelog.filter((w) => w.store === MESSAGE_INDEX_STORE)).toEqual([{ store: MESSAGE_INDEX_STORE, key: '48213', value: { c: '1207', t: T } }]);
+    // Buckets of 100 ids: one changelog record per touched bucket and commit.
+    expect(h.driver.changelog.filter((w) => w.store === MESSAGE_INDEX_STORE)).toEqual([{ store: MESSAGE_INDEX_STORE, key: 'b:482', value: { 13: ['1207', T] } }]);
   });
 
   it('accepts the schemas.enable=true shape by unwrapping payload', async () => {
@@ -150,7 +151,7 @@ describe('normalize: ids and timestamps', () => {
     const out = h.driver.outputs[0]!.record;
     expect(out.key).toBe('9007199254740995');
     expect(out.value).toMatchObject({ id: '9007199254740993', conversationId: '9007199254740995', replyId: '9007199254740992', sender: { id: '18014398509481985' } });
-    expect(h.driver.changelog.find((w) => w.store === MESSAGE_INDEX_STORE)).toMatchObject({ key: '9007199254740993', value: { c: '9007199254740995' } });
+    expect(h.driver.changelog.find((w) => w.store === MESSAGE_INDEX_STORE)).toMatchObject({ key: 'b:90071992547409', value: { 93: ['9007199254740995', expect.any(Number)] } });
   });
 
   it('bigint ids survive a key-only delete through the store', async () => {

@@ -25,7 +25,7 @@ function tallyProcessor(): Processor<{ add: string } | { drop: true }, never> {
 
 const spec: StageSpec = {
   name: 'tally', doc: 'toy', input: { topic: 'in', serde: 'json' }, outputs: {},
-  stores: [{ name: 'tally', doc: 'tally', serialized: true, cacheSize: 1 }], processor: tallyProcessor,
+  stores: [{ name: 'tally', doc: 'tally', serialized: true, cacheSize: 1 }], processor: tallyProcessor, concurrency: 1,
 };
 
 async function setup() {
