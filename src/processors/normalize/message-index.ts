@@ -30,9 +30,14 @@ function split(id: string): [bucket: string, slot: string] {
 }
 
 /**
- * Over the stage's `message-index` store. Buckets are replaced, never changed
- * in place (the store encodes a value at commit). Keys written by earlier
- * versions (the plain id, one entry each) are still read and removed.
+ * Over the stage's `message-index` store. A bucket is changed in place and put
+ * again (copying a hundred entries per message cost more than the rest of the
+ * index): the store encodes it at commit, so a commit may carry entries of
+ * records it does not commit yet. That is safe for this index only: each entry
+ * is a fact about the row (id → conversation) that redoing those records
+ * writes again, and a forgotten id is forgotten again by its redone tombstone.
+ * Keys written by earlier versions (the plain id, one entry each) are still
+ * read and removed.
  */
 export function createMessageIndex(store: KeyValueStore<MessageIndexBucket | MessageIndexEntry>): MessageIndex {
   return {
@@ -48,14 +53,16 @@ export function createMessageIndex(store: KeyValueStore<MessageIndexBucket | Mes
       const prev = bucket?.[slot];
       // Identical rewrites are skipped: every put is changelog bytes.
       if (prev && prev[0] === entry.c && prev[1] === entry.t) return;
-      store.put(b, { ...bucket, [slot]: [entry.c, entry.t] });
+      const next = bucket ?? {};
+      next[slot] = [entry.c, entry.t];
+      store.put(b, next);
     },
     forget(id) {
       const [b, slot] = split(id);
       const bucket = store.get(b) as MessageIndexBucket | undefined;
       if (bucket?.[slot]) {
-        const { [slot]: _gone, ...rest } = bucket;
-        if (Object.keys(rest).length) store.put(b, rest); else store.delete(b);
+        delete bucket[slot];
+        if (Object.keys(bucket).length) store.put(b, bucket); else store.delete(b);
       }
       if (store.has(id)) store.delete(id);
     },
