@@ -217,6 +217,8 @@ export function printResult(r: BenchResult): void {
   const target = r.target.kind === 'ratio>=' ? `ratio ≥ ${r.target.value}` : `≤ ${r.target.value} ${r.unit}`;
   console.log(`${r.name}: ${round(r.value).toLocaleString('en-US')} ${r.unit}${base}${ratio}  target ${target}  ${r.pass ? 'PASS' : 'MISS'}`);
   const ceilings = r.details.ceilings as Array<{ name: string; msgsPerSec: number; ratio: number }> | undefined;
+  const rounds = r.details.roundRatios as number[] | undefined;
+  if (rounds && rounds.length > 1) console.log(`  median of ${rounds.length} alternating rounds; ratios ${rounds.map((x) => x.toFixed(2)).join(', ')}`);
   for (const c of ceilings ?? []) console.log(`  ceiling: ${c.name}: ${c.msgsPerSec.toLocaleString('en-US')} ${r.unit}  ratio ${c.ratio.toFixed(2)} of the raw consumer`);
 }
 
