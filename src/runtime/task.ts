@@ -153,11 +153,17 @@ export class StageTask {
     this.stores.set(TIMER_STORE, new TaskStore(TIMER_STORE, onWrite));
     const timerStore = this.stores.get(TIMER_STORE)! as TaskStore<Timer>;
     const heaps = this.heaps;
-    const timers: Timers = {
-      schedule(t) { heaps[t.kind].schedule(t); timerStore.put(`${t.kind}:${t.id}`, t); },
-      cancel(id, kind) { if (heaps[kind].cancel(id)) timerStore.delete(`${kind}:${id}`); },
-      get(id, kind) { return heaps[kind].get(id); },
-    };
+    const timers: Timers = spec.timers === 'derived'
+      ? {
+        schedule(t) { heaps[t.kind].schedule(t); },
+        cancel(id, kind) { heaps[kind].cancel(id); },
+        get(id, kind) { return heaps[kind].get(id); },
+      }
+      : {
+        schedule(t) { heaps[t.kind].schedule(t); timerStore.put(`${t.kind}:${t.id}`, t); },
+        cancel(id, kind) { if (heaps[kind].cancel(id)) timerStore.delete(`${kind}:${id}`); },
+        get(id, kind) { return heaps[kind].get(id); },
+      };
     const self = this;
     this.ctx = {
       stage: spec.name,
@@ -208,15 +214,20 @@ export class StageTask {
   async init(): Promise<void> {
     if (this.initialised) return;
     // Timers live in their store so they survive restarts; rebuild the heaps from it.
-    for (const [k, t] of (this.stores.get(TIMER_STORE)! as TaskStore<Timer>).entries()) {
+    const timerStore = this.stores.get(TIMER_STORE)! as TaskStore<Timer>;
+    const derived = this.spec.timers === 'derived';
+    const stale: string[] = [];
+    for (const [k, t] of timerStore.entries()) {
       if (k === STREAM_TIME_KEY) {
         const restored = (t as unknown as { t: number }).t;
         this.maxEventTime = Math.max(this.maxEventTime, restored);
         this.persistedStreamTime = restored;
-      } else this.heaps[t.kind].schedule(t);
+      } else if (derived) stale.push(k); // written before the stage derived its timers: init() schedules them again
+      else this.heaps[t.kind].schedule(t);
     }
     const boot = newUnit(null);
     this.current = boot;
+    for (const k of stale) timerStore.delete(k);
     try { await this.processor.init(this.ctx); } finally { this.current = null; }
     if (boot.outputs.length || boot.changelog.length) { boot.done = true; this.emitTimerUnit(boot); }
     this.initialised = true;

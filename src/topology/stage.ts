@@ -40,6 +40,14 @@ export interface StageSpec<In = unknown, Out = unknown> {
   concurrency: number;
   /** Interval at which the runtime fires due wall-clock timers. */
   wallTimerIntervalMs?: number;
+  /**
+   * Where timers come back from after a restart. `persisted` (default): every
+   * schedule and cancel is a record of the `__timers` changelog. `derived`:
+   * the processor's timers are a function of its stores, and its init()
+   * schedules them again from there, so timers cost no changelog records
+   * (the window's were half of what it wrote). Stream time is persisted either way.
+   */
+  timers?: 'persisted' | 'derived';
 }
 
 export interface TopologySpec {

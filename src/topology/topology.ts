@@ -81,6 +81,8 @@ export function buildTopology(config: Config, ports: TopologyPorts = {}): Topolo
     stores: [{ name: STORE.conversations, serialized: true, cacheSize: 2000, doc: 'conversation state: transcript, counters, pending changes, last emitted version/hash' }],
     processor: () => createWindowProcessor(config.window, { detectHot }),
     concurrency: 1,
+    // A conversation's timers follow from its state: rebuilt at restore, not written per message.
+    timers: 'derived',
     wallTimerIntervalMs: 1000,
   };
 

@@ -83,6 +83,17 @@ export function ensureTimer(st: WindowState, cid: string, timers: Timers, cfg: S
   if (!timers.get(timerId('window', cid), 'event')) scheduleEvent(st, cid, timers, cfg);
 }
 
+/**
+ * After a restart: the timers a stored conversation needs, from its state
+ * alone (the stage derives its timers instead of persisting them). The event
+ * timer goes straight to the real deadline, where a live one may sit earlier
+ * and move itself when it fires: the same sessions close at the same points.
+ */
+export function restoreTimers(st: WindowState, cid: string, timers: Timers, cfg: SessionConfig, wallNow: number): void {
+  scheduleEvent(st, cid, timers, cfg);
+  if (cfg.wallClockClose && st.ps !== undefined) timers.schedule({ id: timerId('wall', cid), key: cid, kind: 'wall', at: wallNow + cfg.gapMs });
+}
+
 /** Drops the conversation's timers (TTL expiry). */
 export function cancelAll(cid: string, timers: Timers): void {
   timers.cancel(timerId('window', cid), 'event');

@@ -22,7 +22,7 @@ import type { KeyValueStore, Processor, ProcessorContext, StreamRecord, Timer } 
 import type { NormalizedMessage } from '../normalize/message.js';
 import { renderSnapshot } from './render.js';
 import {
-  cancelAll, clearPending, dueReason, ensureTimer, eventDeadline, markPending, timerId, timerPurpose, wallDue, type SessionConfig,
+  cancelAll, clearPending, dueReason, ensureTimer, eventDeadline, markPending, restoreTimers, timerId, timerPurpose, wallDue, type SessionConfig,
 } from './session.js';
 import type { ConversationSnapshot, EmitReason } from './snapshot.js';
 import { CONVERSATION_STORE, emptyState, isEmpty, retire, revive, type WindowState } from './state.js';
@@ -69,6 +69,9 @@ export function createWindowProcessor(cfg: WindowConfig, ports: WindowPorts): Pr
       ctx = c;
       store = c.getStore<WindowState>(CONVERSATION_STORE);
       lastRecordWall = c.clock.now();
+      // The stage's timers are derived (`timers: 'derived'` in the topology): a
+      // restored partition gets them back from the conversations themselves.
+      for (const [cid, st] of store.entries()) restoreTimers(st, cid, c.timers, session, lastRecordWall);
     },
 
     process(record: StreamRecord<NormalizedMessage>) {

@@ -33,6 +33,7 @@ export function windowSpec(cfg: WindowConfig, detectHot: (m: NormalizedMessage) 
     stores: [{ name: CONVERSATION_STORE, serialized: true, cacheSize: 2, doc: 'conversation state' }],
     processor: () => createWindowProcessor(cfg, { detectHot }),
     concurrency: 1,
+    timers: 'derived',
   };
 }
 
