@@ -1,4 +1,4 @@
-import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { KafkaConfig } from '../../config/schema.js';
 import type { Clock } from '../../topology/processor-api.js';
@@ -50,6 +50,7 @@ export class KafkaStageRunner {
   private assignment = new Set<number>();
   private restoring: Promise<void> = Promise.resolve();
   private paused = new Map<number, () => void>();
+  private batchInProgress: Promise<void> | undefined;
   private timers: NodeJS.Timeout[] = [];
   private stopping = false;
   private failed = false;
@@ -120,24 +121,9 @@ export class KafkaStageRunner {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 1,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, pause }) => {
-        this.heartbeatFn = heartbeat;
-        await this.withHeartbeats(this.restoring);
-        const p = batch.partition;
-        if (!this.executor.has(p)) return; // not ours (any more): kafkajs re-fetches after the join
-        const limit = this.spec.concurrency;
-        for (const m of batch.messages) {
-          if (!isRunning() || isStale() || this.stopping || this.failed) break;
-          if (limit > 1 && this.executor.running(p) >= limit) {
-            this.paused.set(p, pause());
-            break;
-          }
-          this.executor.submit({ topic: batch.topic, partition: p, offset: BigInt(m.offset), key: m.key, value: m.value, timestamp: Number(m.timestamp), headers: stringHeaders(m.headers) });
-          resolveOffset(m.offset);
-        }
-        metrics.lag.set({ stage: this.spec.name, topic: batch.topic, partition: String(p) }, Number(batch.offsetLag()));
-        if (this.executor.inFlight() > MAX_UNCOMMITTED) await this.withHeartbeats(this.commit()).catch(() => {});
-        await this.safeHeartbeat(heartbeat);
+      eachBatch: (payload) => {
+        this.batchInProgress = this.onBatch(payload);
+        return this.batchInProgress;
       },
     });
     // Failures are handled inside commit (the stage restarts); nothing to do with the rejection here.
@@ -148,6 +134,26 @@ export class KafkaStageRunner {
       if (n) metrics.timersFired.inc({ stage: this.spec.name, kind: 'wall' }, n);
     }, this.spec.wallTimerIntervalMs ?? 1000));
     this.log.info({ groupId: this.groupId, transactionalId: this.transactionalId, input: this.spec.input.topic }, 'stage started');
+  }
+
+  private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, pause }: EachBatchPayload): Promise<void> {
+    this.heartbeatFn = heartbeat;
+    await this.withHeartbeats(this.restoring);
+    const p = batch.partition;
+    if (!this.executor.has(p)) return; // not ours (any more): kafkajs re-fetches after the join
+    const limit = this.spec.concurrency;
+    for (const m of batch.messages) {
+      if (!isRunning() || isStale() || this.stopping || this.failed) break;
+      if (limit > 1 && this.executor.running(p) >= limit) {
+        this.paused.set(p, pause());
+        break;
+      }
+      this.executor.submit({ topic: batch.topic, partition: p, offset: BigInt(m.offset), key: m.key, value: m.value, timestamp: Number(m.timestamp), headers: stringHeaders(m.headers) });
+      resolveOffset(m.offset);
+    }
+    metrics.lag.set({ stage: this.spec.name, topic: batch.topic, partition: String(p) }, Number(batch.offsetLag()));
+    if (this.executor.inFlight() > MAX_UNCOMMITTED) await this.withHeartbeats(this.commit()).catch(() => {});
+    await this.safeHeartbeat(heartbeat);
   }
 
   private async withHeartbeats<T>(p: Promise<T>): Promise<T> {
@@ -258,12 +264,19 @@ export class KafkaStageRunner {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     try {
-      await this.consumer?.stop();
+      // Stay in the group until the last transaction is committed (kafkajs'
+      // stop() leaves at once): a successor that restored while it was still
+      // open would start from state and offsets without it.
+      if (this.consumer && !this.failed) {
+        this.consumer.pause([{ topic: this.spec.input.topic }]);
+        await this.batchInProgress?.catch(() => {});
+      }
       if (!this.failed && this.executor) {
         await this.executor.drain();
         await this.committing?.catch(() => {});
         await this.commit().catch(() => {});
       }
+      await this.consumer?.stop();
     } finally {
       await this.executor?.close().catch(() => {});
       await this.consumer?.disconnect().catch(() => {});
