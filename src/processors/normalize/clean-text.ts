@@ -73,20 +73,43 @@ export function truncate(s: string, max: number): string {
   return s.slice(0, end).trimEnd();
 }
 
+/** How much raw text cleaning ever reads, as a multiple of the output cap. */
+export const RAW_CAP_FACTOR = 4;
+
+/** The number of raw UTF-16 units `cleanText(raw, maxChars)` can read at most: its output depends on no others. */
+export const rawCapOf = (maxChars: number): number => maxChars * RAW_CAP_FACTOR;
+
+// A long body is first cleaned from a raw prefix only a quarter longer than
+// the cap: plain text (almost every long paste) still fills the cap, and a
+// 1 MB body then costs about what a 25 kB one does. Only when markup or
+// whitespace shrank that prefix below the cap (plus a margin, so a tag or an
+// entity cut at the prefix's end cannot reach into the kept text) is the text
+// cleaned again from the full 4x prefix.
+const FIRST_PASS_MARGIN = 256;
+
 /**
  * Cleans one body. `maxChars` bounds the output; the raw input is also cut
- * first (at a generous multiple) so a 1 MB paste costs the same as a 4×max one.
+ * first (at 1.25x, and at most 4x) so a 1 MB paste costs about what a body of
+ * the cap's size does.
  */
 export function cleanText(raw: string, maxChars: number): CleanedText {
-  const rawCap = maxChars * 4;
+  const rawCap = rawCapOf(maxChars);
+  const firstCap = maxChars + (maxChars >> 2) + FIRST_PASS_MARGIN;
+  if (raw.length > firstCap && firstCap < rawCap) {
+    const s = cleanRaw(truncate(raw, firstCap));
+    if (s.length >= maxChars + FIRST_PASS_MARGIN) return { text: truncate(s, maxChars), truncated: true };
+  }
   let truncated = raw.length > rawCap;
-  let s = truncated ? truncate(raw, rawCap) : raw;
-  s = stripMarkup(s);
+  let s = cleanRaw(truncated ? truncate(raw, rawCap) : raw);
+  if (s.length > maxChars) { s = truncate(s, maxChars); truncated = true; }
+  return { text: s, truncated };
+}
+
+function cleanRaw(raw: string): string {
+  let s = stripMarkup(raw);
   // NFKC folds full-width digits/letters and ligatures (so "３００" is a number
   // for the PII pass); plain ASCII is already NFKC.
   if (NON_ASCII.test(s)) s = s.normalize('NFKC');
   if (NEEDS_INVISIBLE_PASS.test(s)) s = s.replace(STRAY_ZWJ, '').replace(INVISIBLE, '');
-  s = s.replace(SPACES, ' ').trim();
-  if (s.length > maxChars) { s = truncate(s, maxChars); truncated = true; }
-  return { text: s, truncated };
+  return s.replace(SPACES, ' ').trim();
 }

@@ -47,6 +47,10 @@ const CACHE_MAX = 4096;
 const CACHE_TEXT_MAX = 40;
 const cache = new Map<string, DetectedLanguage>();
 
+// franc reads at most the first 2,048 characters of a text; the lexicon reads
+// the same window, so a 20,000-character body costs what a 2,048 one does.
+const SAMPLE_CHARS = 2048;
+
 /** Detects the language of cleaned text; `words` is its whitespace token count. */
 export function detectLanguage(text: string, words: number): DetectedLanguage {
   if (!text) return UND;
@@ -55,7 +59,7 @@ export function detectLanguage(text: string, words: number): DetectedLanguage {
     const hit = cache.get(text);
     if (hit) return hit;
   }
-  const result = detect(text, words);
+  const result = detect(text.length > SAMPLE_CHARS ? text.slice(0, SAMPLE_CHARS) : text, words);
   if (cacheable) {
     if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
     cache.set(text, result);

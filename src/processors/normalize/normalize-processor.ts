@@ -6,10 +6,10 @@ import type { Logger } from 'pino';
 import type { NormalizeConfig } from '../../config/schema.js';
 import { metrics } from '../../core/metrics.js';
 import type { Processor, ProcessorContext, StreamRecord } from '../../topology/processor-api.js';
-import { cleanText } from './clean-text.js';
+import { cleanText, rawCapOf } from './clean-text.js';
 import {
   TOAST_PLACEHOLDER, decodeDebeziumJson, decodeDebeziumValue, messageIdFromKey,
-  type DebeziumChange, type DecodeResult, type WireMessageRow,
+  type DebeziumChange, type DecodeOptions, type DecodeResult, type WireMessageRow,
 } from './debezium-envelope.js';
 import { bodyFingerprint, createDedupeCache } from './dedupe-cache.js';
 import { detectLanguage } from './detect-language.js';
@@ -49,6 +49,9 @@ export function createNormalizeProcessor(cfg: NormalizeConfig): NormalizeProcess
   const toMs = cfg.toDate ? cfg.toDate.getTime() : Number.POSITIVE_INFINITY;
   const roleOf = createRoleResolver(cfg.roleMap, cfg.defaultRole);
   const dedupe = createDedupeCache(cfg.dedupeCacheSize);
+  const rawCap = rawCapOf(cfg.maxBodyChars);
+  // A huge body is only decoded as far as cleaning can read it (rawCap units).
+  const decodeOpts: DecodeOptions = { bodyChars: rawCap };
   const stats: NormalizeStats = {
     in: 0, upserts: 0, deletes: 0, deadLettered: 0,
     dropped: { tombstone: 0, truncate: 0, type: 0, date: 0, duplicate: 0 },
@@ -88,7 +91,9 @@ export function createNormalizeProcessor(cfg: NormalizeConfig): NormalizeProcess
     if (createdAt < fromMs || createdAt > toMs) { drop('date'); return; }
 
     const rawBody = row.body ?? null;
-    const fingerprint = `${row.id}|${change.op}|${row.updatedAt ?? change.source.tsMs}|${rawBody === null ? '-' : bodyFingerprint(rawBody)}`;
+    // Only what cleaning can read of the body is hashed (a 1 MB body is not
+    // hashed end to end); a body decoded in part adds its full size.
+    const fingerprint = `${row.id}|${change.op}|${row.updatedAt ?? change.source.tsMs}|${rawBody === null ? '-' : bodyFingerprint(rawBody, rawCap)}${row.bodyCut === undefined ? '' : `+${row.bodyCut}`}`;
     if (dedupe.seen(fingerprint)) { drop('duplicate'); return; }
 
     let body: string | null = null;
@@ -194,7 +199,7 @@ export function createNormalizeProcessor(cfg: NormalizeConfig): NormalizeProcess
     process(record) {
       stats.in++;
       if (record.value === null || record.value === undefined) { onTombstone(record); return; }
-      const decoded = decode(record.value as unknown);
+      const decoded = decode(record.value as unknown, decodeOpts);
       if (!decoded.ok) { deadLetter(record, decoded.reason, decoded.message); return; }
       const change = decoded.change;
       if (change === null) { onTombstone(record); return; }
@@ -219,10 +224,10 @@ export function createNormalizeProcessor(cfg: NormalizeConfig): NormalizeProcess
   };
 }
 
-function decode(value: unknown): DecodeResult {
-  if (Buffer.isBuffer(value)) return decodeDebeziumValue(value);
-  if (typeof value === 'string') return decodeDebeziumValue(Buffer.from(value, 'utf8'));
-  if (value instanceof Uint8Array) return decodeDebeziumValue(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+function decode(value: unknown, opts: DecodeOptions): DecodeResult {
+  if (Buffer.isBuffer(value)) return decodeDebeziumValue(value, opts);
+  if (typeof value === 'string') return decodeDebeziumValue(Buffer.from(value, 'utf8'), opts);
+  if (value instanceof Uint8Array) return decodeDebeziumValue(Buffer.from(value.buffer, value.byteOffset, value.byteLength), opts);
   // Already parsed upstream (a `json` serde): ids above 2^53 may already be
   // rounded, which only the bytes serde avoids.
   return decodeDebeziumJson(value);
