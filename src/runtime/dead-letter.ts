@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { RecordOrigin } from '../topology/processor-api.js';
 
 /** The record on leadwire.dlq.v1 (schemas/dlq.v1.json). */
@@ -34,10 +35,10 @@ export function buildDeadLetter(args: {
     at: new Date(args.now).toISOString(),
   };
   if (original !== null) {
-    const buf = Buffer.isBuffer(original) ? original : Buffer.from(original);
-    if (buf.length <= 4096) {
-      const text = buf.toString('utf8');
-      if (Buffer.from(text, 'utf8').equals(buf)) value.originalText = text;
+    if (typeof original === 'string') {
+      if (original.length <= 4096) value.originalText = original;
+    } else if (original.length <= 4096 && isUtf8(original)) {
+      value.originalText = original.toString('utf8');
     }
   }
   const o = args.origin;

@@ -2,7 +2,7 @@
 // event, or says precisely why it cannot. Pure: bytes in, result out.
 import { isUtf8 } from 'node:buffer';
 import { isInteger, isSafeNumber, parse as parseLossless } from 'lossless-json';
-import { toEpochMs } from './timestamps.js';
+import { BODY_CUT_KEY, validateEnvelope } from './envelope-schema.js';
 
 /** Debezium's stand-in for an unchanged TOASTed column (unavailable.value.placeholder). */
 export const TOAST_PLACEHOLDER = '__debezium_unavailable_value';
@@ -90,164 +90,6 @@ export function parseJsonExact(text: string): unknown {
 // Every problem is reported as `path: what was expected, what was found`; the
 // first one decides the reason (inside before/after: invalid_row).
 // ---------------------------------------------------------------------------
-
-const ID_TEXT = /^-?\d{1,20}$/;
-const MAX_ISSUES = 3;
-
-/** Collects problems of one value (at most MAX_ISSUES are described). */
-interface Issues { count: number; first: string | null; text: string[] }
-
-function issue(iss: Issues, path: string, message: string): void {
-  if (iss.count === 0) iss.first = path;
-  iss.count++;
-  if (iss.text.length < MAX_ISSUES) iss.text.push(`${path}: ${message}`);
-}
-
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-
-/** A short description of what was found, for messages: `string "abc"`, `boolean true`, `array`. */
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (v === undefined) return 'nothing';
-  if (Array.isArray(v)) return 'an array';
-  switch (typeof v) {
-    case 'string': return `string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
-    case 'number': return `number ${String(v)}`;
-    case 'bigint': return `bigint ${String(v)}`;
-    case 'boolean': return `boolean ${String(v)}`;
-    case 'object': return 'an object';
-    default: return typeof v;
-  }
-}
-
-const EXPECTED_ID = 'expected an integer id (safe integer, bigint or 1–20 digit string)';
-
-/** An integer id as a decimal string; undefined after reporting an issue. */
-function idOf(v: unknown, path: string, iss: Issues): string | undefined {
-  if (typeof v === 'number') {
-    if (Number.isSafeInteger(v)) return String(v);
-  } else if (typeof v === 'bigint') {
-    return String(v);
-  } else if (typeof v === 'string') {
-    if (ID_TEXT.test(v)) return v;
-  }
-  issue(iss, path, `${EXPECTED_ID}, got ${describe(v)}`);
-  return undefined;
-}
-
-function nullableIdOf(v: unknown, path: string, iss: Issues): string | null {
-  return v === null || v === undefined ? null : idOf(v, path, iss) ?? null;
-}
-
-function nullableTextOf(v: unknown, path: string, iss: Issues): string | null {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'string') return v;
-  issue(iss, path, `expected a string, got ${describe(v)}`);
-  return null;
-}
-
-function timeOf(v: unknown, path: string, iss: Issues): number | null {
-  if (v === null || v === undefined) return null;
-  if (isNumber(v) || typeof v === 'bigint' || typeof v === 'string') {
-    const ms = toEpochMs(v);
-    if (ms !== null) return ms;
-    issue(iss, path, `unreadable timestamp ${String(v).slice(0, 40)}`);
-    return null;
-  }
-  issue(iss, path, `expected a timestamp (number, bigint or string), got ${describe(v)}`);
-  return null;
-}
-
-/** One row image; null after reporting its issues. */
-function rowOf(v: unknown, path: string, iss: Issues): WireMessageRow | null {
-  if (!isPlainObject(v)) {
-    issue(iss, path, `expected a row object, got ${describe(v)}`);
-    return null;
-  }
-  const before = iss.count;
-  const id = idOf(v.id, `${path}.id`, iss);
-  const conversationId = nullableIdOf(v.conversation_id, `${path}.conversation_id`, iss);
-  const sendableId = nullableIdOf(v.sendable_id, `${path}.sendable_id`, iss);
-  const sendableType = nullableTextOf(v.sendable_type, `${path}.sendable_type`, iss);
-  const replyId = nullableIdOf(v.reply_id, `${path}.reply_id`, iss);
-  const body = v.body;
-  if (body !== null && body !== undefined && typeof body !== 'string') issue(iss, `${path}.body`, `expected a string, got ${describe(body)}`);
-  const type = nullableTextOf(v.type, `${path}.type`, iss);
-  const keptAt = timeOf(v.kept_at, `${path}.kept_at`, iss);
-  const deletedAt = timeOf(v.deleted_at, `${path}.deleted_at`, iss);
-  const createdAt = timeOf(v.created_at, `${path}.created_at`, iss);
-  const updatedAt = timeOf(v.updated_at, `${path}.updated_at`, iss);
-  if (iss.count !== before || id === undefined) return null;
-  const row: WireMessageRow = { id, conversationId, sendableId, sendableType, replyId, body: body as string | null | undefined, type, keptAt, deletedAt, createdAt, updatedAt };
-  if (typeof body === 'string') {
-    const cut = v[BODY_CUT_KEY];
-    if (typeof cut === 'number') row.bodyCut = cut;
-  }
-  return row;
-}
-
-function bigishOf(v: unknown, path: string, iss: Issues): string | null {
-  if (v === null || v === undefined) return null;
-  if (isNumber(v) || typeof v === 'bigint' || typeof v === 'string') return String(v);
-  issue(iss, path, `expected a number or string, got ${describe(v)}`);
-  return null;
-}
-
-function epochOf(v: unknown, path: string, iss: Issues): number | null {
-  if (v === null || v === undefined) return null;
-  if (isNumber(v)) return v;
-  if (typeof v === 'bigint') return Number(v);
-  issue(iss, path, `expected a number, got ${describe(v)}`);
-  return null;
-}
-
-function sourceOf(v: unknown, iss: Issues): SourceInfo | null {
-  if (!isPlainObject(v)) {
-    issue(iss, 'source', v === undefined ? 'required, missing' : `expected an object, got ${describe(v)}`);
-    return null;
-  }
-  const before = iss.count;
-  const tsMs = epochOf(v.ts_ms, 'source.ts_ms', iss);
-  // Debezium ≥1.x: "true" | "false" | "first" | "last" | "incremental" | ...; 0.x: boolean.
-  const snap = v.snapshot;
-  if (snap !== null && snap !== undefined && typeof snap !== 'string' && typeof snap !== 'boolean') issue(iss, 'source.snapshot', `expected a string or boolean, got ${describe(snap)}`);
-  const table = nullableTextOf(v.table, 'source.table', iss);
-  const txId = bigishOf(v.txId, 'source.txId', iss);
-  const lsn = bigishOf(v.lsn, 'source.lsn', iss);
-  if (iss.count !== before) return null;
-  return { lsn, txId, tsMs, snapshot: typeof snap === 'boolean' ? snap : !!snap && snap !== 'false', table };
-}
-
-const OPS: ReadonlySet<unknown> = new Set(['c', 'u', 'r', 'd', 't']);
-
-/** Validates a plain envelope into a change, or says why it is not one. */
-function envelopeOf(value: unknown): DecodeResult {
-  if (!isPlainObject(value)) {
-    return { ok: false, reason: 'invalid_envelope', message: `envelope: expected a JSON object, got ${describe(value)}` };
-  }
-  const iss: Issues = { count: 0, first: null, text: [] };
-  const op = value.op;
-  if (!OPS.has(op)) issue(iss, 'op', `expected one of c, u, r, d, t, got ${describe(op)}`);
-  const before = value.before === null || value.before === undefined ? null : rowOf(value.before, 'before', iss);
-  const after = value.after === null || value.after === undefined ? null : rowOf(value.after, 'after', iss);
-  const source = sourceOf(value.source, iss);
-  const tsMs = epochOf(value.ts_ms, 'ts_ms', iss);
-  if (iss.count > 0) {
-    // A problem inside a row image is a bad row (wrong column types); anything else a bad envelope.
-    const reason = iss.first!.startsWith('before') || iss.first!.startsWith('after') ? 'invalid_row' : 'invalid_envelope';
-    const more = iss.count > iss.text.length ? ` (+${iss.count - iss.text.length} more)` : '';
-    return { ok: false, reason, message: iss.text.join('; ') + more };
-  }
-  if ((op === 'c' || op === 'u' || op === 'r') && !after) {
-    return { ok: false, reason: 'invalid_envelope', message: `op ${op} without an after image` };
-  }
-  if (op === 'd' && !before) {
-    // REPLICA IDENTITY NOTHING: the delete names no row at all.
-    return { ok: false, reason: 'invalid_envelope', message: 'delete without a before image (REPLICA IDENTITY NOTHING?)' };
-  }
-  return { ok: true, change: { op: op as DebeziumOp, before, after, source: source!, tsMs } };
-}
 
 // Cheap rejection before the JSON parse: whitespace JSON allows around a value,
 // and the bytes a JSON text can start with.
@@ -337,7 +179,6 @@ const CUT_FACTOR = 2;
 /** Values only this much larger than what would be kept are worth cutting. */
 const CUT_SLACK = 64 * 1024;
 /** The marker key (no column can be named with a NUL), and as JSON text. */
-const BODY_CUT_KEY = '\u0000bodyCut';
 const BODY_CUT_JSON = JSON.stringify(BODY_CUT_KEY);
 const BODY_KEY = Buffer.from('"body":"');
 const BACKSLASH = 0x5c;
@@ -414,6 +255,7 @@ function shortCut(change: DebeziumChange | null, keepChars: number): boolean {
   return false;
 }
 
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isInexact = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v);
 
 function rowHasInexactId(row: unknown): boolean {
@@ -435,7 +277,7 @@ export function decodeDebeziumJson(json: unknown): DecodeResult {
     value = (value as { payload: unknown }).payload;
     if (value === null) return { ok: true, change: null };
   }
-  return envelopeOf(value);
+  return validateEnvelope(value);
 }
 
 /** The message id from a Debezium key (`{"id":123}` or `{"schema":..,"payload":{"id":123}}`), exact. */
