@@ -77,12 +77,15 @@ export async function withAdmin<T>(kafka: Kafka, fn: (admin: Admin) => Promise<T
   try { return await fn(admin); } finally { await admin.disconnect(); }
 }
 
-export async function createTopics(kafka: Kafka, topics: Array<{ name: string; partitions: number; compacted?: boolean }>): Promise<void> {
+export async function createTopics(kafka: Kafka, topics: Array<{ name: string; partitions: number; compacted?: boolean; maxMessageBytes?: number }>): Promise<void> {
   await withAdmin(kafka, (a) => a.createTopics({
     waitForLeaders: true,
     topics: topics.map((t): ITopicConfig => ({
       topic: t.name, numPartitions: t.partitions, replicationFactor: 1,
-      configEntries: t.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+      configEntries: [
+        ...(t.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : []),
+        ...(t.maxMessageBytes ? [{ name: 'max.message.bytes', value: String(t.maxMessageBytes) }] : []),
+      ],
     })),
   }));
 }
