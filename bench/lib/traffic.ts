@@ -59,8 +59,10 @@ export async function produceAll(kafka: Kafka, topic: string, records: Array<{ k
       const messages = batch.map((r) => ({ key: r.key, value: r.value, ...(r.timestamp !== undefined ? { timestamp: String(Math.min(r.timestamp, Date.now())) } : {}), ...(r.partition !== undefined ? { partition: r.partition } : {}) }));
       batch = [];
       bytes = 0;
+      // One request at a time: with several in flight kafkajs may land them out
+      // of order, and the 1-partition source topic must hold commit order.
       pending.push(producer.send({ topic, acks: -1, messages }));
-      if (pending.length >= 4) await pending.shift();
+      await pending.shift();
     };
     for (const r of records) {
       batch.push(r);
