@@ -21,6 +21,8 @@ export interface StageRunnerDeps {
 
 /** Most finished-but-uncommitted units a stage keeps before it waits for a commit. */
 const MAX_UNCOMMITTED = 20_000;
+/** Longest stretch a fetch batch is processed before the runner lets timers and I/O run. */
+const YIELD_EVERY_MS = 50;
 /** Bytes per produce request inside a transaction. */
 const SEND_CHUNK_BYTES = 700 * 1024;
 /**
@@ -142,8 +144,17 @@ export class KafkaStageRunner {
     const p = batch.partition;
     if (!this.executor.has(p)) return; // not ours (any more): kafkajs re-fetches after the join
     const limit = this.spec.concurrency;
+    let slice = Date.now();
     for (const m of batch.messages) {
       if (!isRunning() || isStale() || this.stopping || this.failed) break;
+      // A slow synchronous processor must not hold the event loop for a whole
+      // fetch (seconds): the commit in flight, its transaction's timeout and
+      // heartbeats all wait behind it.
+      if (Date.now() - slice > YIELD_EVERY_MS) {
+        await new Promise<void>((r) => setImmediate(r));
+        slice = Date.now();
+        if (!isRunning() || isStale() || this.stopping || this.failed || !this.executor.has(p)) break;
+      }
       if (limit > 1 && this.executor.running(p) >= limit) {
         this.paused.set(p, pause());
         break;
