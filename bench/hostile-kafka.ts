@@ -11,20 +11,13 @@ import { startKafkaRuntime } from '../src/runtime/kafka/kafka-runtime.js';
 import { STAGE } from '../src/topology/topology.js';
 import { generateHostile } from '../test/helpers/hostile.js';
 import {
-  benchConfig, benchKafka, captureLogger, createTopics, deleteTopics, groupLag, pollUntil, probedTopology, runMain,
+  benchConfig, benchKafka, captureLogger, createTopics, deleteTopics, groupLag, median, pollUntil, probedTopology, roundsArg, runMain,
   uniqueId, withAdmin, type BenchArgs, type BenchResult,
 } from './lib/common.js';
 import { conversationTraffic, debeziumInserts, produceAll } from './lib/traffic.js';
 
 export const HOSTILE_TARGET = 0.9;
 const HOSTILE = 10_000;
-
-function roundsArg(argv = process.argv.slice(2)): number {
-  const i = argv.indexOf('--rounds');
-  const n = i >= 0 ? Number(argv[i + 1]) : 3;
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--rounds needs a positive integer, got ${argv[i + 1]}`);
-  return n;
-}
 
 /** Time from normalize's first record until its group has committed everything on `topic`. */
 async function normalizeRun(app: string, topic: string): Promise<number> {
@@ -44,12 +37,7 @@ async function normalizeRun(app: string, topic: string): Promise<number> {
   return end - probe.firstAt.get(STAGE.normalize)!;
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-
-export async function run(args: BenchArgs, rounds = roundsArg()): Promise<BenchResult> {
+export async function run(args: BenchArgs, rounds = roundsArg(3)): Promise<BenchResult> {
   const kafka = benchKafka();
   const app = uniqueId('bench-hostile-kafka');
   const good = debeziumInserts(conversationTraffic(args.messages));

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import {
-  benchKafka, brokers, createTopics, deleteTopics, groupLag, pollUntil, runMain, topicEnd, uniqueId, withAdmin,
+  benchKafka, brokers, createTopics, deleteTopics, groupLag, median, pollUntil, roundsArg, runMain, topicEnd, uniqueId, withAdmin,
   type BenchArgs, type BenchResult,
 } from './lib/common.js';
 import { pipelineThroughput } from './lib/pipeline-bench.js';
@@ -98,14 +98,6 @@ async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(t);
 }
 
-/** `--rounds N`: alternate the two N times and take the median ratio (this machine's load moves a single pair by ±30 %). */
-function roundsArg(argv = process.argv.slice(2)): number {
-  const i = argv.indexOf('--rounds');
-  const n = i >= 0 ? Number(argv[i + 1]) : 1;
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--rounds needs a positive integer, got ${argv[i + 1]}`);
-  return n;
-}
-
 async function referenceRound(args: BenchArgs): Promise<ReferenceRun> {
   const kafka = benchKafka();
   const app = uniqueId('bench-ks');
@@ -123,12 +115,8 @@ async function referenceRound(args: BenchArgs): Promise<ReferenceRun> {
   }
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-
-export async function run(args: BenchArgs, rounds = roundsArg()): Promise<BenchResult> {
+// `--rounds N`: alternate the two N times and take the median ratio (this machine's load moves a single pair by ±30 %).
+export async function run(args: BenchArgs, rounds = roundsArg(1)): Promise<BenchResult> {
   const build = buildReferenceJar();
   const pairs: Array<{ ks: ReferenceRun; lw: BenchResult; ratio: number }> = [];
   for (let r = 0; r < rounds; r++) {

@@ -2,7 +2,7 @@
 // prints a table. Ratios compare against baselines measured in the same run.
 //   npm run bench                 (100k messages; about 5 minutes here)
 //   npm run bench -- --quick      (10k messages / 10k conversations; CI form)
-//   npm run bench -- --only normalize,pipeline,restore,memory,kstreams,e2e,stages
+//   npm run bench -- --only normalize,pipeline,restore,memory,kstreams,e2e,hostile,stages
 import { writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { parseArgs, printResult, round, type BenchResult } from './lib/common.js';
@@ -27,6 +27,8 @@ const benches: Array<[string, () => Promise<BenchResult | BenchResult[]>]> = [
   // Imported when they run: each is also a script, which runs itself unless the harness flag is set.
   ['kstreams', async () => (await import('./kstreams-reference.js')).run(args)],
   ['e2e', async () => (await import('./e2e-latency.js')).run(args)],
+  // normalize on Kafka, clean vs 10k hostile records mixed in, alternating rounds (100k, 3 rounds: ≈5 min).
+  ['hostile', async () => (await import('./hostile-kafka.js')).run(args)],
   // extract, score, embed alone and the whole rules-only topology (100k: ≈25 min here, most of it extract and embed).
   ['stages', () => stageThroughput(args)],
 ];

@@ -214,6 +214,19 @@ export async function rawConsumerRate(
 
 export const round = (x: number, digits = 0): number => Number(x.toFixed(digits));
 
+export const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+/** `--rounds N` for the benchmarks that alternate a pair N times and report the median ratio. */
+export function roundsArg(fallback: number, argv = process.argv.slice(2)): number {
+  const i = argv.indexOf('--rounds');
+  const n = i >= 0 ? Number(argv[i + 1]) : fallback;
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--rounds needs a positive integer, got ${argv[i + 1]}`);
+  return n;
+}
+
 export function printResult(r: BenchResult): void {
   const base = r.baseline ? `  baseline ${r.baseline.name} ${round(r.baseline.value).toLocaleString('en-US')} ${r.unit}` : '';
   const ratio = r.ratio !== undefined ? `  ratio ${r.ratio.toFixed(2)}` : '';
