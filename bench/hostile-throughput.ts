@@ -25,6 +25,7 @@ import { loadConfig } from '../src/config/load.js';
 import { buildTopology, STAGE } from '../src/topology/topology.js';
 import { StageExecutor } from '../src/runtime/stage-executor.js';
 import { silentLogger } from '../src/core/logger.js';
+import { median } from './lib/common.js';
 import { conversationTraffic, debeziumInserts } from './lib/traffic.js';
 import { generateHostile } from '../test/helpers/hostile.js';
 
@@ -125,12 +126,6 @@ async function round(chunks = cleanChunks.length): Promise<{ cleanMs: number; mi
   const mixedMs = await mixed.finish();
   return { cleanMs, mixedMs, cpuRatio: clean.cpuMs / mixed.cpuMs };
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 // Warm-up, untimed: the first chunks of both inputs (every hostile kind occurs in them).
 await round(Math.min(cleanChunks.length, 8));

@@ -27,7 +27,7 @@ import {
   withAdmin, type BenchArgs, type BenchResult,
 } from './common.js';
 import { stageDone } from './pipeline-bench.js';
-import { conversationTraffic, debeziumInserts, type SourceRecord } from './traffic.js';
+import { conversationTraffic, debeziumInserts, produceAll, type SourceRecord } from './traffic.js';
 
 /** No target is set for these figures: they are reported (a ratio ≥ 0 always "passes"). */
 export const STAGE_REPORT_TARGET = 0;
@@ -182,39 +182,12 @@ async function stageAlone(kafka: Kafka, deployment: { config: Config; vars: Reco
   return runStageJob({ vars: deployment.vars, rawTopic: topic, stages: [stage], expected: [[stage, n]], startStage: stage });
 }
 
-/**
- * Writes records in order: one ~900 KB request at a time from an idempotent
- * producer. (traffic.ts' produceAll keeps four requests in flight, and on this
- * broker a later request regularly lands before an earlier one, e.g. source
- * records 3706–4941 before 2470–3705; the event-time window then closes other
- * sessions than it does on the in-order input, so no count would match.)
- */
-export async function produceOrdered(kafka: Kafka, topic: string, records: Array<{ key: Buffer | string | null; value: Buffer | null; timestamp: number; partition?: number }>): Promise<number> {
-  const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
-  const started = Date.now();
-  try {
-    for (let i = 0; i < records.length;) {
-      const messages = [];
-      for (let bytes = 0; i < records.length && bytes < 900 * 1024; i++) {
-        const r = records[i]!;
-        messages.push({ key: r.key, value: r.value, timestamp: String(Math.min(r.timestamp, Date.now())), ...(r.partition !== undefined ? { partition: r.partition } : {}) });
-        bytes += (r.value?.length ?? 0) + (r.key?.length ?? 0) + 40;
-      }
-      await producer.send({ topic, acks: -1, messages });
-    }
-  } finally {
-    await producer.disconnect();
-  }
-  return Date.now() - started;
-}
-
 const avgBytes = (rs: Array<{ value: Buffer | null }>) => Math.round(rs.reduce((s, r) => s + (r.value?.length ?? 0), 0) / Math.max(1, rs.length));
 
 async function produceCaptured(kafka: Kafka, config: Config, topic: string, records: Captured[]): Promise<number> {
   const spec = buildTopology(config).topics.find((x) => x.name === topic)!;
   await createTopics(kafka, [{ name: topic, partitions: spec.partitions ?? config.kafka.partitions }]);
-  return produceOrdered(kafka, topic, records);
+  return produceAll(kafka, topic, records);
 }
 
 /**
@@ -312,7 +285,7 @@ async function wholeTopology(kafka: Kafka, app: string, extra: Record<string, st
   const { config, vars } = benchConfig(app, extra);
   const source = sourceTopic(config.topics);
   await createTopics(kafka, [{ name: source, partitions: 1 }]);
-  const produceMs = await produceOrdered(kafka, source, inputs.source);
+  const produceMs = await produceAll(kafka, source, inputs.source);
   const topology = buildTopology(config);
   await createTopologyTopics(kafka, config, topology);
   // What each stage must process, as seen in process (feedback has no input here).

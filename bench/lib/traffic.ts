@@ -46,31 +46,25 @@ export function debeziumInserts(messages: NormalizedMessage[]): SourceRecord[] {
 }
 
 /** Writes records onto a topic in ~1 MB requests (not transactional, like Kafka Connect's default producer). */
+/**
+ * Writes records in order (a 1-partition source topic must hold commit order):
+ * one ~900 KB request at a time from an idempotent producer. With several
+ * requests in flight kafkajs regularly landed a later one first.
+ */
 export async function produceAll(kafka: Kafka, topic: string, records: Array<{ key: Buffer | string | null; value: Buffer | string | null; timestamp?: number; partition?: number }>): Promise<number> {
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   const started = Date.now();
   try {
-    let batch: typeof records = [];
-    let bytes = 0;
-    const pending: Promise<unknown>[] = [];
-    const flush = async () => {
-      if (!batch.length) return;
-      const messages = batch.map((r) => ({ key: r.key, value: r.value, ...(r.timestamp !== undefined ? { timestamp: String(Math.min(r.timestamp, Date.now())) } : {}), ...(r.partition !== undefined ? { partition: r.partition } : {}) }));
-      batch = [];
-      bytes = 0;
-      // One request at a time: with several in flight kafkajs may land them out
-      // of order, and the 1-partition source topic must hold commit order.
-      pending.push(producer.send({ topic, acks: -1, messages }));
-      await pending.shift();
-    };
-    for (const r of records) {
-      batch.push(r);
-      bytes += (r.value?.length ?? 0) + (r.key?.length ?? 0) + 40;
-      if (bytes >= 900 * 1024) await flush();
+    for (let i = 0; i < records.length;) {
+      const messages = [];
+      for (let bytes = 0; i < records.length && bytes < 900 * 1024; i++) {
+        const r = records[i]!;
+        messages.push({ key: r.key, value: r.value, ...(r.timestamp !== undefined ? { timestamp: String(Math.min(r.timestamp, Date.now())) } : {}), ...(r.partition !== undefined ? { partition: r.partition } : {}) });
+        bytes += (r.value?.length ?? 0) + (r.key?.length ?? 0) + 40;
+      }
+      await producer.send({ topic, acks: -1, messages });
     }
-    await flush();
-    await Promise.all(pending);
   } finally {
     await producer.disconnect();
   }
