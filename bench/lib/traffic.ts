@@ -5,6 +5,7 @@ import type { Kafka } from 'kafkajs';
 import { generateConversations } from '../../test/helpers/traffic.js';
 import { makeDebeziumEvent } from '../../test/fixtures/debezium/make-event.js';
 import type { NormalizedMessage } from '../../src/processors/normalize/message.js';
+import { stampEventTime } from '../../src/adapters/kafka/event-time.js';
 
 /**
  * A business a hundred times the size of the sample one (DESIGN.md): a new
@@ -60,7 +61,9 @@ export async function produceAll(kafka: Kafka, topic: string, records: Array<{ k
       const messages = [];
       for (let bytes = 0; i < records.length && bytes < 900 * 1024; i++) {
         const r = records[i]!;
-        messages.push({ key: r.key, value: r.value, ...(r.timestamp !== undefined ? { timestamp: String(Math.min(r.timestamp, Date.now())) } : {}), ...(r.partition !== undefined ? { partition: r.partition } : {}) });
+        // As leadwire's writers do (event-time.ts): old event times as Kafka timestamps would be deleted by retention mid-run.
+        const now = Date.now();
+        messages.push({ key: r.key, value: r.value, ...(r.timestamp !== undefined ? stampEventTime(Math.min(r.timestamp, now), now) : {}), ...(r.partition !== undefined ? { partition: r.partition } : {}) });
         bytes += (r.value?.length ?? 0) + (r.key?.length ?? 0) + 40;
       }
       await producer.send({ topic, acks: -1, messages });

@@ -5,6 +5,7 @@ import type { Kafka, Producer } from 'kafkajs';
 import type { LocalRuntime } from '../runtime/local-runtime.js';
 import type { FeedbackRecord, FeedbackSink } from './feedback-record.js';
 import { cloudEventHeaders } from '../processors/score/cloud-events.js';
+import { stampEventTime } from '../adapters/kafka/event-time.js';
 import { feedbackId } from '../processors/feedback/feedback-record.js';
 
 export function localFeedbackSink(rt: Pick<LocalRuntime, 'produce'>, topic: string): FeedbackSink {
@@ -33,7 +34,7 @@ export function kafkaFeedbackSink(kafka: Kafka, topic: string): FeedbackSink {
   return {
     async publish(rec) {
       const p = await connect();
-      await p.send({ topic, acks: -1, messages: [{ key: rec.conversation_id, value: JSON.stringify(rec), timestamp: String(rec.at), headers: feedbackHeaders(rec) }] });
+      await p.send({ topic, acks: -1, messages: [{ key: rec.conversation_id, value: JSON.stringify(rec), ...stampEventTime(rec.at, Date.now(), feedbackHeaders(rec)) }] });
     },
     async ready() {
       const admin = kafka.admin();

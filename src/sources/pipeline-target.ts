@@ -5,6 +5,7 @@ import { sourceTopic } from '../config/schema.js';
 import { buildTopology } from '../topology/topology.js';
 import { createLocalRuntime, type LocalRuntime } from '../runtime/local-runtime.js';
 import { createKafka } from '../adapters/kafka/kafka-factory.js';
+import { stampEventTime } from '../adapters/kafka/event-time.js';
 import type { SignalsRecord } from '../processors/extract/signals-record.js';
 import type { LeadScoreRecord } from '../processors/score/lead-records.js';
 
@@ -55,7 +56,7 @@ export async function kafkaTarget(config: Config, logger: Logger): Promise<Pipel
     async push(records) {
       // Kafka rejects timestamps far in the future; event time lives in the envelope anyway.
       const now = Date.now();
-      await producer.send({ topic, acks: -1, messages: records.map((r) => ({ key: r.key, value: r.value, timestamp: String(Math.min(r.timestamp, now)) })) });
+      await producer.send({ topic, acks: -1, messages: records.map((r) => ({ key: r.key, value: r.value, ...stampEventTime(Math.min(r.timestamp, now), now) })) });
     },
     async finish() { await producer.disconnect(); return undefined; },
   };

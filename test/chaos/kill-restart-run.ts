@@ -135,7 +135,8 @@ export async function runKillRestartChaos(o: KillRestartOptions): Promise<KillRe
   const topics = config.topics;
   const random = rng(o.seed ^ runSeq);
 
-  // Event time well in the past: record timestamps never lead the wall clock, and topic retention is off.
+  // Event time months in the past, with the production topic settings (7-day time
+  // retention): leadwire's records carry the write time as Kafka timestamp (event-time.ts).
   const input = chaosInput({ messages: o.messages, seed: o.seed, runSeq, startMs: Date.UTC(2026, 0, 5), arrivalMeanMs: 2 * 60_000 });
   say(`run ${runId}: ${input.messages.length} messages in ${input.conversations.length} conversations`);
 
@@ -148,9 +149,7 @@ export async function runKillRestartChaos(o: KillRestartOptions): Promise<KillRe
   const src = sourceTopic(topics);
   const startStart = Date.now();
   await withAdmin(kafka, async (a) => {
-    // No time-based retention on the run's topics: event times are in the past.
-    const specs = leadwireTopics(config).filter((t) => t.name !== src).map((t) => (t.compacted ? t : { ...t, retentionMs: -1 }));
-    await ensureTopics(a, specs, { partitions: o.partitions, replicationFactor: 1 });
+    await ensureTopics(a, leadwireTopics(config).filter((t) => t.name !== src), { partitions: o.partitions, replicationFactor: 1 });
     const ends = await a.fetchTopicOffsets(src);
     await a.setOffsets({ groupId: `${runId}-${STAGE.normalize}`, topic: src, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
   });

@@ -105,7 +105,7 @@ export async function runLlmOutageChaos(o: LlmOutageOptions): Promise<LlmOutageS
   say(`run ${app}: ${input.messages.length} messages in ${input.conversations.length} conversations; LLM ${fake.baseUrl} behind ${flaky.baseUrl}`);
 
   const kafka = chaosKafka(o.stack, app);
-  await withAdmin(kafka, (a) => ensureTopics(a, leadwireTopics(config).map((x) => (x.compacted ? x : { ...x, retentionMs: -1 })), { partitions: o.partitions, replicationFactor: 1 }));
+  await withAdmin(kafka, (a) => ensureTopics(a, leadwireTopics(config), { partitions: o.partitions, replicationFactor: 1 }));
 
   // Per conversation, in topic order: what a read-committed consumer of signals and lead scores sees.
   const signals = new Map<string, Array<{ v: number; rev: number; degraded: boolean; llm: boolean }>>();

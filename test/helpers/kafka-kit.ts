@@ -18,8 +18,9 @@ export async function withAdmin<T>(fn: (admin: Admin) => Promise<T>): Promise<T>
   try { return await fn(admin); } finally { await admin.disconnect(); }
 }
 
-export async function createTopics(names: string[], partitions = 3): Promise<void> {
-  await withAdmin((a) => a.createTopics({ waitForLeaders: true, topics: names.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })) }));
+export async function createTopics(names: string[], partitions = 3, configs: Record<string, string> = {}): Promise<void> {
+  const configEntries = Object.entries(configs).map(([name, value]) => ({ name, value }));
+  await withAdmin((a) => a.createTopics({ waitForLeaders: true, topics: names.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1, configEntries })) }));
 }
 
 /** Commits a group's offsets at the current end of a topic, so it starts reading from now. */

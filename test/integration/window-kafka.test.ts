@@ -5,6 +5,7 @@ import { createTopics, env, groupLag, kafka, reader, stableMembers, uniqueId, wa
 import { spawnWorker, type Worker } from '../helpers/worker.js';
 import { generateConversations } from '../helpers/traffic.js';
 import { loadConfig } from '../../src/config/load.js';
+import { EVENT_TIME_HEADER, stampEventTime } from '../../src/adapters/kafka/event-time.js';
 import { buildTopology, STAGE } from '../../src/topology/topology.js';
 import { createLocalRuntime } from '../../src/runtime/local-runtime.js';
 import { silentLogger } from '../../src/core/logger.js';
@@ -44,11 +45,28 @@ async function produceInput(topic: string, input: NormalizedMessage[], chunks: n
   for (let i = 0; i < chunks; i++) {
     const part = input.slice(i * size, (i + 1) * size);
     for (let j = 0; j < part.length; j += 2000) {
-      await producer.send({ topic, messages: part.slice(j, j + 2000).map((m) => ({ key: m.conversationId, value: JSON.stringify(m), timestamp: String(m.createdAt) })) });
+      // As normalize writes them: written now, event time (months ago) in the header.
+      await producer.send({ topic, messages: part.slice(j, j + 2000).map((m) => ({ key: m.conversationId, value: JSON.stringify(m), ...stampEventTime(m.createdAt, Date.now()) })) });
     }
     await between(i);
   }
   await producer.disconnect();
+}
+
+/**
+ * The traffic's event times are months old. Topics that refuse records stamped
+ * more than an hour in the past prove the runtime writes the write time as the
+ * Kafka timestamp (event time in a header): records stamped with event time
+ * would also be deleted by time retention within minutes of being written.
+ */
+const TOPIC_CONFIGS = { 'message.timestamp.before.max.ms': String(3_600_000) };
+
+function checkStamps(records: Array<{ headers: Record<string, string> }>): void {
+  const monthAgo = Date.now() - 30 * 86_400_000;
+  for (const r of records) {
+    const t = Number(r.headers[EVENT_TIME_HEADER]);
+    expect(t > Date.UTC(2026, 0, 1) && t < monthAgo, `event time header ${r.headers[EVENT_TIME_HEADER]}`).toBe(true);
+  }
 }
 
 const strip = (s: ConversationSnapshot) => ({ ...s, emittedAt: 0 });
@@ -71,7 +89,7 @@ describe('window on Kafka: crashes, restarts, rebalances', () => {
     const input = generateConversations({ conversations: 2000, seed: 42, startMs: Date.UTC(2026, 4, 1) });
     expect(input.length).toBeGreaterThan(15_000);
     const expected = await reference(config, input);
-    await createTopics([config.topics.messages, config.topics.conversations], PARTITIONS);
+    await createTopics([config.topics.messages, config.topics.conversations], PARTITIONS, TOPIC_CONFIGS);
     const out = await reader([config.topics.conversations]);
     const start = () => { const w = spawnWorker([STAGE.window], { ...vars, LEADWIRE_INSTANCE_ID: 'w0' }, `${app}-w0`); workers.push(w); return w; };
     let w = start();
@@ -90,6 +108,7 @@ describe('window on Kafka: crashes, restarts, rebalances', () => {
     await w.term();
     await out.close();
     expect(kills).toBeGreaterThanOrEqual(4);
+    checkStamps(out.records);
     const got = out.records.map((r) => JSON.parse(r.value!) as ConversationSnapshot);
     checkVersions(got);
     expect(got.length).toBe(expected.length);
@@ -106,7 +125,7 @@ describe('window on Kafka: crashes, restarts, rebalances', () => {
     const { app, vars, config } = setup('pair');
     const input = generateConversations({ conversations: 800, seed: 7, startMs: Date.UTC(2026, 4, 1) });
     const expected = await reference(config, input);
-    await createTopics([config.topics.messages, config.topics.conversations], PARTITIONS);
+    await createTopics([config.topics.messages, config.topics.conversations], PARTITIONS, TOPIC_CONFIGS);
     const out = await reader([config.topics.conversations]);
     const a = spawnWorker([STAGE.window], { ...vars, LEADWIRE_INSTANCE_ID: 'a' }, `${app}-a`);
     const b = spawnWorker([STAGE.window], { ...vars, LEADWIRE_INSTANCE_ID: 'b' }, `${app}-b`);
@@ -124,6 +143,7 @@ describe('window on Kafka: crashes, restarts, rebalances', () => {
     await new Promise((r) => setTimeout(r, 1000));
     await a.term();
     await out.close();
+    checkStamps(out.records);
     const got = out.records.map((r) => JSON.parse(r.value!) as ConversationSnapshot);
     checkVersions(got);
     expect(got.map(strip).sort(cmp)).toEqual(expected.map(strip).sort(cmp));

@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
 import { createAnalyticsStore } from '../../adapters/analytics/create-analytics-store.js';
 import { createKafka } from '../../adapters/kafka/kafka-factory.js';
+import { stampEventTime } from '../../adapters/kafka/event-time.js';
 import { moduleLogger } from '../../core/logger.js';
 import { loadScoringModel } from '../../processors/score/scoring-model.js';
 import { candidates, planRescore, rescoreRecords } from '../../recalibrate/rescore.js';
@@ -36,7 +37,7 @@ export function rescoreCommand(): Command {
           await producer.connect();
           try {
             for (let i = 0; i < records.length; i += 500) {
-              await producer.send({ topic: config.topics.signals, acks: -1, messages: records.slice(i, i + 500).map((r) => ({ key: r.key, value: JSON.stringify(r.value), timestamp: String(r.timestamp) })) });
+              await producer.send({ topic: config.topics.signals, acks: -1, messages: records.slice(i, i + 500).map((r) => ({ key: r.key, value: JSON.stringify(r.value), ...stampEventTime(r.timestamp, Date.now()) })) });
             }
           } finally { await producer.disconnect(); }
         }

@@ -6,6 +6,7 @@ import type { StageSpec } from '../../topology/stage.js';
 import { StageExecutor, type Committable } from '../stage-executor.js';
 import { restoreChangelogs } from './changelog-restorer.js';
 import { ensureTopics } from '../../adapters/kafka/topic-admin.js';
+import { EVENT_TIME_HEADER, eventTimeOf, stampEventTime } from '../../adapters/kafka/event-time.js';
 import { metrics } from '../../core/metrics.js';
 
 export interface StageRunnerDeps {
@@ -159,7 +160,7 @@ export class KafkaStageRunner {
         this.paused.set(p, pause());
         break;
       }
-      this.executor.submit({ topic: batch.topic, partition: p, offset: BigInt(m.offset), key: m.key, value: m.value, timestamp: Number(m.timestamp), headers: stringHeaders(m.headers) });
+      this.executor.submit({ topic: batch.topic, partition: p, offset: BigInt(m.offset), key: m.key, value: m.value, timestamp: eventTimeOf(m), headers: stringHeaders(m.headers) });
       resolveOffset(m.offset);
     }
     metrics.lag.set({ stage: this.spec.name, topic: batch.topic, partition: String(p) }, Number(batch.offsetLag()));
@@ -222,10 +223,12 @@ export class KafkaStageRunner {
       const flush = async () => {
         if (!chunk.length) return;
         const byTopic = new Map<string, Array<{ key: Buffer | null; value: Buffer | null; partition: number; headers: Record<string, string>; timestamp: string }>>();
+        // Written now, event time in a header: see event-time.ts for why.
+        const now = this.deps.clock.now();
         for (const m of chunk) {
           let list = byTopic.get(m.topic);
           if (!list) { list = []; byTopic.set(m.topic, list); }
-          list.push({ key: m.key, value: m.value, partition: m.partition, headers: m.headers, timestamp: String(m.timestamp) });
+          list.push({ key: m.key, value: m.value, partition: m.partition, ...stampEventTime(m.timestamp, now, m.headers) });
         }
         await txn.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
         chunk = [];
@@ -300,6 +303,9 @@ export class KafkaStageRunner {
 function stringHeaders(h: Record<string, unknown> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   if (!h) return out;
-  for (const [k, v] of Object.entries(h)) if (v !== undefined && v !== null) out[k] = Buffer.isBuffer(v) ? v.toString() : String(v);
+  for (const [k, v] of Object.entries(h)) {
+    // The event time is the record's timestamp inside the runtime, not a header processors pass on.
+    if (v !== undefined && v !== null && k !== EVENT_TIME_HEADER) out[k] = Buffer.isBuffer(v) ? v.toString() : String(v);
+  }
   return out;
 }
