@@ -9,7 +9,9 @@ import type { StoreSpec } from '../../topology/stage.js';
 import type { ConversationSnapshot } from '../window/snapshot.js';
 import type { SignalCatalog } from './catalog.js';
 import { extractRules } from './extract-rules.js';
+import { memoAnalyzer } from './message-analyzer.js';
 import type { SignalsRecord, SignalsResult } from './signals-record.js';
+import type { ExtractConfig } from '../../config/schema.js';
 
 export interface LlmExtractOptions {
   /** The catalog the rules ran with: the LLM asks for the same signals. */
@@ -74,8 +76,6 @@ const settleEvent = (conversationId: string) => `llm-settle-e:${conversationId}`
 const settleWall = (conversationId: string) => `llm-settle-w:${conversationId}`;
 export const DEFAULT_SETTLE_MS = 15 * 60_000;
 
-/** Nothing to configure for the rules yet; kept so the stage takes its config section like every other. */
-import type { ExtractConfig } from "../../config/schema.js";
 export type { ExtractConfig };
 
 function isSnapshot(v: unknown): v is ConversationSnapshot {
@@ -84,16 +84,17 @@ function isSnapshot(v: unknown): v is ConversationSnapshot {
     && typeof s.contentHash === 'string' && Array.isArray(s.transcript) && !!s.counters && !!s.language;
 }
 
-export function createExtractProcessor(_cfg: ExtractConfig, ports: ExtractPorts): Processor<ConversationSnapshot, SignalsRecord> {
+export function createExtractProcessor(cfg: ExtractConfig, ports: ExtractPorts): Processor<ConversationSnapshot, SignalsRecord> {
   let ctx!: ProcessorContext<SignalsRecord>;
   const { catalog, llm } = ports;
+  const analyze = memoAnalyzer(catalog, cfg.messageCache);
   const policy = llm?.reextract ?? DEFAULT_REEXTRACT;
   let pending: KeyValueStore<Pending> | undefined;
 
   async function extract(snap: ConversationSnapshot, mode: 'normal' | 'force' | 'settle'): Promise<{ result: SignalsResult; rules: SignalsResult; degraded: boolean; now: number }> {
     // Recency is measured on the context clock so replays and tests are deterministic.
     const now = ctx.clock.now();
-    const rules = extractRules(snap, catalog, now);
+    const rules = extractRules(snap, catalog, now, analyze);
     if (!llm) return { result: rules, rules, degraded: false, now };
     try {
       return { result: await llm.extract(snap, rules, { catalog, force: mode === 'force', settle: mode === 'settle' }), rules, degraded: false, now };

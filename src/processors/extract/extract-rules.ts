@@ -3,18 +3,19 @@
 // every sales pitch look like a hot lead.
 import type { ConversationSnapshot } from '../window/snapshot.js';
 import { tierFor, type SignalCatalog } from './catalog.js';
-import { detectSignals } from './detect-signals.js';
 import { implicitSignals } from './implicit-signals.js';
+import { plainAnalyzer, type MessageAnalyzer } from './message-analyzer.js';
 import type { Evidence, Signal, SignalsResult } from './signals-record.js';
 
 /** Evidence quotes kept per signal: enough to explain, small enough for the record. */
 const MAX_EVIDENCE = 5;
 
-export function extractRules(snapshot: ConversationSnapshot, catalog: SignalCatalog, now: number): SignalsResult {
+/** `analyze` is the catalog's per-message analysis; the extract stage passes a memoizing one. */
+export function extractRules(snapshot: ConversationSnapshot, catalog: SignalCatalog, now: number, analyze: MessageAnalyzer = plainAnalyzer(catalog)): SignalsResult {
   const found = new Map<string, Signal>();
   for (const entry of snapshot.transcript) {
     if (entry.role !== 'customer') continue;
-    for (const m of detectSignals(catalog, entry.body, entry.language || snapshot.language.code)) {
+    for (const m of analyze(entry.body, entry.language || snapshot.language.code).matches) {
       const def = catalog.byId.get(m.signalId)!;
       let s = found.get(def.id);
       if (!s) {
@@ -36,7 +37,7 @@ export function extractRules(snapshot: ConversationSnapshot, catalog: SignalCata
   const ruleScore = Math.round(signals.reduce((sum, s) => sum + s.weight, 0) * 1000) / 1000;
   return {
     signals,
-    implicit: implicitSignals(snapshot, now),
+    implicit: implicitSignals(snapshot, now, (text, lang) => analyze(text, lang).sentiment),
     ruleScore,
     tier: tierFor(catalog, ruleScore),
     language: snapshot.language.code,

@@ -12,9 +12,9 @@ export function median(xs: number[]): number | null {
 }
 
 /** `now` comes from the caller's clock (the processor's context), never Date.now(). */
-export function implicitSignals(snapshot: ConversationSnapshot, now: number): ImplicitSignals {
+export function implicitSignals(snapshot: ConversationSnapshot, now: number, sentimentOf: (text: string, lang: string | undefined) => number = (t, l) => messageSentiment(t, l).score): ImplicitSignals {
   const customer = snapshot.transcript.filter((e) => e.role === 'customer');
-  const perMessage = customer.map((e) => ({ messageId: e.id, score: messageSentiment(e.body, e.language || snapshot.language.code).score }));
+  const perMessage = customer.map((e) => ({ messageId: e.id, score: sentimentOf(e.body, e.language || snapshot.language.code) }));
   const overall = conversationSentiment(perMessage.map((m) => m.score));
   const last = snapshot.lastCustomerMessageAt;
   return {

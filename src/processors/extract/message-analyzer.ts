@@ -1,0 +1,52 @@
+// What the rules learn from one message: its signal matches and its
+// sentiment. Both are pure functions of (catalog, language, text), and every
+// snapshot of a conversation repeats its whole transcript, so the extract
+// stage memoizes them: a snapshot then costs a match for its new messages only,
+// not for the 60 it carries.
+import type { SignalCatalog } from './catalog.js';
+import { detectSignals, type SignalMatch } from './detect-signals.js';
+import { messageSentiment } from './sentiment.js';
+
+export interface MessageAnalysis {
+  /** Never modified by callers: a memoizing analyzer hands the same arrays out again. */
+  readonly matches: readonly SignalMatch[];
+  /** −1 … 1 */
+  readonly sentiment: number;
+}
+
+export type MessageAnalyzer = (text: string, lang: string | undefined) => MessageAnalysis;
+
+/** Analyzes every time (one-off extractions: evaluation, recalibration). */
+export function plainAnalyzer(catalog: SignalCatalog): MessageAnalyzer {
+  return (text, lang) => ({ matches: detectSignals(catalog, text, lang), sentiment: messageSentiment(text, lang).score });
+}
+
+/**
+ * Memoizes `plainAnalyzer` in a bounded LRU of `capacity` entries keyed by
+ * (language, text). One per extract task: a conversation's snapshots always
+ * land on the same partition, so its messages are found where they were
+ * analyzed. A capacity of 0 turns the memo off.
+ */
+export function memoAnalyzer(catalog: SignalCatalog, capacity: number): MessageAnalyzer {
+  return memoize(plainAnalyzer(catalog), capacity);
+}
+
+/** `analyze` behind a bounded LRU keyed by (language, text). */
+export function memoize(analyze: MessageAnalyzer, capacity: number): MessageAnalyzer {
+  if (capacity <= 0) return analyze;
+  // A Map iterates in insertion order: re-inserting on a hit keeps the oldest first.
+  const memo = new Map<string, MessageAnalysis>();
+  return (text, lang) => {
+    const key = `${lang ?? ''}\u0000${text}`;
+    const hit = memo.get(key);
+    if (hit) {
+      memo.delete(key);
+      memo.set(key, hit);
+      return hit;
+    }
+    const a = analyze(text, lang);
+    memo.set(key, a);
+    if (memo.size > capacity) memo.delete(memo.keys().next().value!);
+    return a;
+  };
+}
