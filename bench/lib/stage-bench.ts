@@ -242,10 +242,15 @@ export async function stageThroughput(args: BenchArgs, parts: readonly StagePart
 
     if (parts.includes('extract')) {
       const produceMs = await produceCaptured(kafka, config, config.topics.conversations, conversations);
+      // The same snapshots again without the per-message memo (its own group, same topics): what the memo saves.
+      const off = await stageAlone(kafka, benchConfig(`${base}-x`, { ...vectors('x0'), LEADWIRE_APP_ID: `${base}-x0`, EXTRACT_MESSAGE_CACHE: '0' }), STAGE.extract, config.topics.conversations, conversations.length);
       const r = await stageAlone(kafka, benchConfig(`${base}-x`, vectors('x')), STAGE.extract, config.topics.conversations, conversations.length);
       results.push(ratioResult({
         name: 'extract stage throughput (rules only)', unit: 'records/s', count: conversations.length, ms: r.ms, raw: r.raw, target: STAGE_REPORT_TARGET,
-        details: { ...common, input: 'conversation snapshots', records: conversations.length, avgRecordBytes: avgBytes(conversations), produceMs, rawMs: Math.round(r.raw.ms), stageMs: Math.round(r.ms), processed: r.processed[STAGE.extract], inProcessUsPerRecord: inProc(STAGE.extract) },
+        details: {
+          ...common, input: 'conversation snapshots', records: conversations.length, avgRecordBytes: avgBytes(conversations), produceMs, rawMs: Math.round(r.raw.ms), stageMs: Math.round(r.ms), processed: r.processed[STAGE.extract], inProcessUsPerRecord: inProc(STAGE.extract),
+          withoutMessageMemo: { stageMs: Math.round(off.ms), rawMs: Math.round(off.raw.ms), vsRaw: round(off.raw.ms / off.ms, 4), memoSpeedup: round(off.ms / r.ms, 2) },
+        },
       }));
     }
     const onSignals = parts.filter((p): p is 'score' | 'embed' => p === 'score' || p === 'embed');
