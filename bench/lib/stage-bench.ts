@@ -243,7 +243,7 @@ export async function stageThroughput(args: BenchArgs, parts: readonly StagePart
     if (parts.includes('extract')) {
       const produceMs = await produceCaptured(kafka, config, config.topics.conversations, conversations);
       // The same snapshots again without the per-message memo (its own group, same topics): what the memo saves.
-      const off = await stageAlone(kafka, benchConfig(`${base}-x`, { ...vectors('x0'), LEADWIRE_APP_ID: `${base}-x0`, EXTRACT_MESSAGE_CACHE: '0' }), STAGE.extract, config.topics.conversations, conversations.length);
+      const off = await stageAlone(kafka, benchConfig(`${base}-x`, { ...vectors('x0'), LEADWIRE_APP_ID: `${base}-x0`, EXTRACT_MESSAGE_CACHE_CHARS: '0' }), STAGE.extract, config.topics.conversations, conversations.length);
       const r = await stageAlone(kafka, benchConfig(`${base}-x`, vectors('x')), STAGE.extract, config.topics.conversations, conversations.length);
       results.push(ratioResult({
         name: 'extract stage throughput (rules only)', unit: 'records/s', count: conversations.length, ms: r.ms, raw: r.raw, target: STAGE_REPORT_TARGET,

@@ -34,7 +34,7 @@ export const envVars: EnvVar[] = [
   { env: 'WINDOW_HOT_TRIGGERS', path: 'window.hotTriggers', doc: 'Signal ids that emit a snapshot at once' },
   { env: 'LEADWIRE_CATALOG', path: 'extract.catalog', doc: 'Signal catalog: a name in catalogs/ or a YAML path' },
   { env: 'EXTRACT_CONCURRENCY', path: 'extract.concurrency', doc: 'Conversations extracted at once per partition' },
-  { env: 'EXTRACT_MESSAGE_CACHE', path: 'extract.messageCache', doc: 'Messages whose rule analysis each extract task remembers (0 turns it off)' },
+  { env: 'EXTRACT_MESSAGE_CACHE_CHARS', path: 'extract.messageCacheChars', doc: 'Characters of message text whose rule analysis each extract task remembers (0 turns it off)' },
   { env: 'WINDOW_WALL_CLOCK_CLOSE', path: 'window.wallClockClose', doc: 'Also close quiet sessions on the wall clock (live traffic)' },
   { env: 'EMBEDDER', path: 'embed.embedder', doc: 'Embedder: `local` (default, no network) or `openai` (OpenAI-compatible endpoint)' },
   { env: 'EMBED_BASE_URL', path: 'embed.baseUrl', doc: 'Base URL of the OpenAI-compatible embeddings endpoint' },

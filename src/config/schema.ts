@@ -69,8 +69,8 @@ export const extractSchema = z.object({
   catalog: z.string().default('default'),
   /** Records of different conversations extracted at once (the LLM path is slow). */
   concurrency: int.min(1).default(16),
-  /** Messages whose rule analysis each extract task remembers (0: none); a snapshot repeats its transcript. */
-  messageCache: int.min(0).default(10_000),
+  /** Characters of message text whose rule analysis each extract task remembers (0: none); a snapshot repeats its transcript. */
+  messageCacheChars: int.min(0).default(2_000_000),
 });
 
 export const embedSchema = z.object({

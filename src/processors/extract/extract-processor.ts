@@ -87,7 +87,7 @@ function isSnapshot(v: unknown): v is ConversationSnapshot {
 export function createExtractProcessor(cfg: ExtractConfig, ports: ExtractPorts): Processor<ConversationSnapshot, SignalsRecord> {
   let ctx!: ProcessorContext<SignalsRecord>;
   const { catalog, llm } = ports;
-  const analyze = memoAnalyzer(catalog, cfg.messageCache);
+  const analyze = memoAnalyzer(catalog, cfg.messageCacheChars);
   const policy = llm?.reextract ?? DEFAULT_REEXTRACT;
   let pending: KeyValueStore<Pending> | undefined;
 

@@ -22,20 +22,22 @@ export function plainAnalyzer(catalog: SignalCatalog): MessageAnalyzer {
 }
 
 /**
- * Memoizes `plainAnalyzer` in a bounded LRU of `capacity` entries keyed by
- * (language, text). One per extract task: a conversation's snapshots always
- * land on the same partition, so its messages are found where they were
- * analyzed. A capacity of 0 turns the memo off.
+ * Memoizes `plainAnalyzer` in an LRU that holds at most `maxChars` characters
+ * of message text, keyed by (language, text). One per extract task: a
+ * conversation's snapshots always land on the same partition, so its messages
+ * are found where they were analyzed. The bound is in characters, not entries,
+ * because the texts are what takes the memory. 0 turns the memo off.
  */
-export function memoAnalyzer(catalog: SignalCatalog, capacity: number): MessageAnalyzer {
-  return memoize(plainAnalyzer(catalog), capacity);
+export function memoAnalyzer(catalog: SignalCatalog, maxChars: number): MessageAnalyzer {
+  return memoize(plainAnalyzer(catalog), maxChars);
 }
 
-/** `analyze` behind a bounded LRU keyed by (language, text). */
-export function memoize(analyze: MessageAnalyzer, capacity: number): MessageAnalyzer {
-  if (capacity <= 0) return analyze;
+/** `analyze` behind an LRU of at most `maxChars` characters of keys. */
+export function memoize(analyze: MessageAnalyzer, maxChars: number): MessageAnalyzer {
+  if (maxChars <= 0) return analyze;
   // A Map iterates in insertion order: re-inserting on a hit keeps the oldest first.
   const memo = new Map<string, MessageAnalysis>();
+  let chars = 0;
   return (text, lang) => {
     const key = `${lang ?? ''}\u0000${text}`;
     const hit = memo.get(key);
@@ -45,8 +47,14 @@ export function memoize(analyze: MessageAnalyzer, capacity: number): MessageAnal
       return hit;
     }
     const a = analyze(text, lang);
+    if (key.length > maxChars) return a;
     memo.set(key, a);
-    if (memo.size > capacity) memo.delete(memo.keys().next().value!);
+    chars += key.length;
+    for (const old of memo.keys()) {
+      if (chars <= maxChars) break;
+      memo.delete(old);
+      chars -= old.length;
+    }
     return a;
   };
 }

@@ -20,7 +20,7 @@ function spec(llm?: LlmExtractor): StageSpec {
     input: { topic: 'leadwire.conversations.v1', serde: 'json' },
     outputs: { default: { topic: 'leadwire.signals.v1' } },
     stores: [],
-    processor: () => createExtractProcessor({ catalog: 'default', concurrency: 1, messageCache: 100 }, llm ? { catalog, llm } : { catalog }) as never,
+    processor: () => createExtractProcessor({ catalog: 'default', concurrency: 1, messageCacheChars: 100_000 }, llm ? { catalog, llm } : { catalog }) as never,
     concurrency: 1,
   };
 }

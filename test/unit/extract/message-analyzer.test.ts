@@ -42,21 +42,28 @@ describe('memoized message analysis', () => {
     expect(analyzed).toBeLessThan(customerEntries / 5);
   });
 
-  it('analyzes a message once while it stays in the memo, and forgets the least recently used beyond its capacity', () => {
+  it('analyzes a message once while it stays in the memo, and forgets the least recently used beyond its characters', () => {
     const seen: string[] = [];
     const base = plainAnalyzer(catalog);
-    const spy = memoize((t, l) => { seen.push(t); return base(t, l); }, 2);
+    // Room for two keys of 'es\0' + 15 characters (18 each), not three.
+    const spy = memoize((t, l) => { seen.push(`${l}:${t}`); return base(t, l); }, 40);
     spy('¿cuánto cuesta?', 'es');
     spy('¿cuánto cuesta?', 'es');
-    expect(seen).toEqual(['¿cuánto cuesta?']);
+    expect(seen).toEqual(['es:¿cuánto cuesta?']);
     spy('¿cuánto cuesta?', 'en'); // another language is another analysis
-    spy('hola', 'es'); // evicts the least recently used: ('¿cuánto cuesta?', 'es')
+    spy('necesito 3 maq.', 'es'); // evicts the least recently used: ('¿cuánto cuesta?', 'es')
     spy('¿cuánto cuesta?', 'en');
     spy('¿cuánto cuesta?', 'es');
-    expect(seen).toEqual(['¿cuánto cuesta?', '¿cuánto cuesta?', 'hola', '¿cuánto cuesta?']);
+    expect(seen).toEqual(['es:¿cuánto cuesta?', 'en:¿cuánto cuesta?', 'es:necesito 3 maq.', 'es:¿cuánto cuesta?']);
+    // A text longer than the whole memo is analyzed every time, and evicts nothing.
+    const long = 'x'.repeat(50);
+    spy(long, 'es');
+    spy(long, 'es');
+    spy('¿cuánto cuesta?', 'es');
+    expect(seen.slice(4)).toEqual([`es:${long}`, `es:${long}`]);
   });
 
-  it('with capacity 0 analyzes every time', () => {
+  it('with 0 characters analyzes every time', () => {
     const a = memoAnalyzer(catalog, 0);
     expect(a('quiero comprar', 'es')).not.toBe(a('quiero comprar', 'es'));
     expect(a('quiero comprar', 'es')).toEqual(a('quiero comprar', 'es'));

@@ -25,7 +25,7 @@ function spec(llm: LlmExtractor): StageSpec {
     input: { topic: 'leadwire.conversations.v1', serde: 'json' },
     outputs: { default: { topic: 'leadwire.signals.v1' } },
     stores: extractStores(true),
-    processor: () => createExtractProcessor({ catalog: 'default', concurrency: 1, messageCache: 100 }, { catalog, llm }) as never,
+    processor: () => createExtractProcessor({ catalog: 'default', concurrency: 1, messageCacheChars: 100_000 }, { catalog, llm }) as never,
     concurrency: 1,
   };
 }
