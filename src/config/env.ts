@@ -7,7 +7,7 @@ export const envVars: EnvVar[] = [
   { env: 'LEADWIRE_RUNTIME', path: 'runtime', doc: '`local` (in-process, default) or `kafka`' },
   { env: 'KAFKA_BROKERS', path: 'kafka.brokers', doc: 'Comma-separated bootstrap servers' },
   { env: 'KAFKA_CLIENT_ID', path: 'kafka.clientId', doc: 'Kafka client id prefix' },
-  { env: 'LEADWIRE_INSTANCE_ID', path: 'kafka.instanceId', doc: 'Stable id of this worker; transactional ids derive from it (defaults to HOSTNAME)' },
+  { env: 'LEADWIRE_INSTANCE_ID', path: 'kafka.instanceId', doc: 'Name of this worker in logs and in the HTTP feed\'s consumer group (defaults to HOSTNAME)' },
   { env: 'KAFKA_PARTITIONS', path: 'kafka.partitions', doc: 'Partitions for topics leadwire creates' },
   { env: 'KAFKA_REPLICATION_FACTOR', path: 'kafka.replicationFactor', doc: 'Replication factor for topics leadwire creates' },
   { env: 'KAFKA_TRANSACTION_TIMEOUT_MS', path: 'kafka.transactionTimeoutMs', doc: 'Producer transaction timeout' },

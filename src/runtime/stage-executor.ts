@@ -168,15 +168,16 @@ export class StageExecutor {
   }
 
   /**
-   * Takes, per partition, the longest prefix of finished units and turns it
-   * into output messages. Changelog writes are collapsed to the last value per
+   * Takes, per partition (or of partition `only`), the longest prefix of
+   * finished units and turns it into output messages. Changelog writes are collapsed to the last value per
    * key: the compacted topic only needs the latest.
    */
-  takeCommittable(maxUnits = Infinity): Committable {
+  takeCommittable(maxUnits = Infinity, only?: number): Committable {
     const messages: OutMessage[] = [];
     const offsets = new Map<number, bigint>();
     let units = 0;
     for (const [p, s] of this.parts) {
+      if (only !== undefined && p !== only) continue;
       let i = 0;
       while (i < s.queue.length && s.queue[i]!.done && units < maxUnits) { i++; units++; }
       if (i === 0) continue;

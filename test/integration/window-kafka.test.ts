@@ -148,6 +148,43 @@ describe('window on Kafka: crashes, restarts, rebalances', () => {
     checkVersions(got);
     expect(got.map(strip).sort(cmp)).toEqual(expected.map(strip).sort(cmp));
   }, 240_000);
+
+  it('a worker that stalls past its session timeout (SIGSTOP) and resumes cannot commit for the partitions it lost: nothing lost or emitted twice', async () => {
+    const { app, vars, config } = setup('stall');
+    const input = generateConversations({ conversations: 800, seed: 9, startMs: Date.UTC(2026, 4, 1) });
+    const expected = await reference(config, input);
+    await createTopics([config.topics.messages, config.topics.conversations], PARTITIONS, TOPIC_CONFIGS);
+    const out = await reader([config.topics.conversations]);
+    const a = spawnWorker([STAGE.window], { ...vars, LEADWIRE_INSTANCE_ID: 'a' }, `${app}-a`);
+    const b = spawnWorker([STAGE.window], { ...vars, LEADWIRE_INSTANCE_ID: 'b' }, `${app}-b`);
+    workers.push(a, b);
+    await waitFor(async () => (await stableMembers(`${app}-window`)) === 2, 90_000, 'both workers in the group');
+    await produceInput(config.topics.messages, input, 4, async (i) => {
+      if (i === 0) {
+        // Frozen mid-stream, with fetched and processed records not yet committed: like a
+        // long GC pause or a stopped VM. The group moves its partitions to a.
+        await new Promise((r) => setTimeout(r, 300));
+        b.proc.kill('SIGSTOP');
+        await waitFor(async () => (await stableMembers(`${app}-window`)) === 1, 60_000, 'the group to drop the stalled worker');
+      }
+      if (i === 1) {
+        // a owns everything now and has processed some of it: b wakes up still holding
+        // its old partitions' work and tries to commit it before it learns of the rebalance.
+        await new Promise((r) => setTimeout(r, 1500));
+        b.proc.kill('SIGCONT');
+      }
+    });
+    await waitFor(async () => (await groupLag(`${app}-window`, config.topics.messages)) === 0, 120_000, 'window to consume all input');
+    await out.waitFor(() => out.records.length >= expected.length, 90_000, `${expected.length} snapshots`);
+    await new Promise((r) => setTimeout(r, 1000));
+    await a.term();
+    await b.term();
+    await out.close();
+    checkStamps(out.records);
+    const got = out.records.map((r) => JSON.parse(r.value!) as ConversationSnapshot);
+    checkVersions(got);
+    expect(got.map(strip).sort(cmp)).toEqual(expected.map(strip).sort(cmp));
+  }, 240_000);
 });
 
 const cmp = (x: ConversationSnapshot, y: ConversationSnapshot) => (x.conversationId === y.conversationId ? x.version - y.version : x.conversationId < y.conversationId ? -1 : 1);

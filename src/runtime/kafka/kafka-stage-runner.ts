@@ -36,18 +36,27 @@ const SEND_CHUNK_PER_PARTITION = 200;
 
 /**
  * Runs one stage as its own consumer group with exactly-once
- * consume-transform-produce: every commit is one Kafka transaction holding the
- * outputs, dead letters and changelog writes of a finished prefix of the input
- * plus that prefix's offsets. Fetching runs ahead of commits (pipelining);
- * slow records never block heartbeats because processing is not awaited inside
- * the fetch loop.
+ * consume-transform-produce: every commit is one Kafka transaction per input
+ * partition holding the outputs, dead letters and changelog writes of a
+ * finished prefix of that partition plus its offset. Fetching runs ahead of
+ * commits (pipelining); slow records never block heartbeats because processing
+ * is not awaited inside the fetch loop.
+ *
+ * One transactional producer per input partition, its id derived from the
+ * stage and the partition (not from the worker), as Kafka Streams did before
+ * KIP-447: kafkajs cannot send the group generation with its offset commits,
+ * so the broker cannot fence a worker that lost its partitions while stalled
+ * (a GC pause, a stopped VM) and then commits. The new owner of a partition
+ * initializes that partition's transactional id first: the stalled worker's
+ * producer is fenced, its open transaction aborted, and only then is the
+ * state restored and the committed offset read.
  */
 export class KafkaStageRunner {
   readonly groupId: string;
-  readonly transactionalId: string;
   private executor!: StageExecutor;
   private consumer?: Consumer;
-  private producer?: Producer;
+  /** Per owned input partition. */
+  private producers = new Map<number, Producer>();
   private committing?: Promise<void>;
   private rebalancing = false;
   private assignment = new Set<number>();
@@ -67,8 +76,7 @@ export class KafkaStageRunner {
 
   constructor(readonly spec: StageSpec, private readonly deps: StageRunnerDeps) {
     this.groupId = `${deps.app}-${spec.name}`;
-    this.transactionalId = `${deps.app}-${spec.name}-${deps.cfg.instanceId}`;
-    this.log = deps.logger.child({ stage: spec.name });
+    this.log = deps.logger.child({ stage: spec.name, instance: deps.cfg.instanceId });
     this.exited = new Promise((r) => { this.exitResolve = r; });
   }
 
@@ -81,22 +89,6 @@ export class KafkaStageRunner {
     this.executor = new StageExecutor(this.spec, { app: this.deps.app, clock: this.deps.clock, logger: this.log, dlqTopic: this.deps.dlqTopic, partitionsOf: this.deps.partitionsOf });
     const inputPartitions = this.deps.partitionsOf(this.spec.input.topic);
     await ensureTopics(admin, this.executor.changelogTopics().map((c) => ({ name: c.topic, partitions: inputPartitions, compacted: true, doc: `changelog of ${this.spec.name}/${c.store}` })), { partitions: inputPartitions, replicationFactor: cfg.replicationFactor });
-
-    this.producer = kafka.producer({
-      transactionalId: this.transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: cfg.transactionTimeoutMs,
-      // The first send of a transaction right after a commit usually meets
-      // CONCURRENT_TRANSACTIONS (the coordinator is still writing the markers);
-      // the client's 200 ms first backoff then stalls every commit. Java clients
-      // retry that after 20 ms. Retries stay unbounded, as kafkajs requires for EoS.
-      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 20 },
-    });
-    await this.producer.connect();
-    // kafkajs registers the transactional id lazily, on the first transaction.
-    // Do it now, before restoring: that fences a crashed predecessor with the
-    // same id and aborts its open transaction, which would otherwise hold the
-    // last stable offset (and so our read-committed restore) until it timed out.
-    const fence = await this.producer.transaction();
-    await fence.abort();
 
     const consumer = kafka.consumer({
       groupId: this.groupId,
@@ -136,7 +128,7 @@ export class KafkaStageRunner {
       const n = this.executor.fireWallTimers();
       if (n) metrics.timersFired.inc({ stage: this.spec.name, kind: 'wall' }, n);
     }, this.spec.wallTimerIntervalMs ?? 1000));
-    this.log.info({ groupId: this.groupId, transactionalId: this.transactionalId, input: this.spec.input.topic }, 'stage started');
+    this.log.info({ groupId: this.groupId, input: this.spec.input.topic }, 'stage started');
   }
 
   private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, pause }: EachBatchPayload): Promise<void> {
@@ -184,12 +176,24 @@ export class KafkaStageRunner {
 
   private async onAssigned(parts: number[]): Promise<void> {
     const next = new Set(parts);
+    // A transaction already in flight finishes (or fails) on its own producer first.
+    await this.committing?.catch(() => {});
     // Commit nothing from before the join for partitions we lost: their new owner redoes them.
-    for (const p of this.executor.partitions) if (!next.has(p)) { await this.executor.revoke(p); this.paused.delete(p); }
+    for (const p of this.executor.partitions) {
+      if (next.has(p)) continue;
+      await this.executor.revoke(p);
+      this.paused.delete(p);
+      await this.closeProducer(p);
+    }
     const added = parts.filter((p) => !this.executor.has(p));
     if (added.length) {
+      // Fence first, then restore, then read the committed offsets: a stalled
+      // former owner can then neither add to the changelog after we read it nor
+      // move the offsets after we took them.
+      await Promise.all(added.map((p) => this.openProducer(p)));
       this.log.info({ added }, 'restoring state of new partitions');
       const { entries, records, ms } = await restoreChangelogs({ kafka: this.deps.kafka, admin: this.deps.admin, logger: this.log, groupPrefix: this.groupId, targets: this.executor.changelogTopics(), partitions: added });
+      await this.seekToCommitted(added);
       for (const p of added) {
         await this.executor.open(p, async (apply) => { for (const e of entries.get(p) ?? []) apply(e.store, e.key, e.value); });
       }
@@ -200,19 +204,68 @@ export class KafkaStageRunner {
     this.rebalancing = false;
   }
 
-  /** One transaction: the finished prefix's outputs, changelog writes and offsets. */
+  private async openProducer(p: number): Promise<void> {
+    const { kafka, cfg } = this.deps;
+    const transactionalId = `${this.groupId}-${p}`;
+    const producer = kafka.producer({
+      transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: cfg.transactionTimeoutMs,
+      // The first send of a transaction right after a commit usually meets
+      // CONCURRENT_TRANSACTIONS (the coordinator is still writing the markers);
+      // the client's 200 ms first backoff then stalls every commit. Java clients
+      // retry that after 20 ms. Retries stay unbounded, as kafkajs requires for EoS.
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 20 },
+    });
+    await producer.connect();
+    // kafkajs registers the transactional id lazily, on the first transaction.
+    // Do it now, before restoring: that fences the partition's former owner and
+    // aborts its open transaction, which would otherwise hold the last stable
+    // offset (and so our read-committed restore) until it timed out.
+    const fence = await producer.transaction();
+    await fence.abort();
+    this.producers.set(p, producer);
+    this.log.debug({ partition: p, transactionalId }, 'partition producer ready');
+  }
+
+  private async closeProducer(p: number): Promise<void> {
+    const producer = this.producers.get(p);
+    this.producers.delete(p);
+    await producer?.disconnect().catch(() => {});
+  }
+
+  /**
+   * kafkajs reads a new partition's committed offset at its first fetch after
+   * the join, which may be before the former owner's last transaction was
+   * fenced or completed: read it again now and fetch from there. A batch
+   * fetched from the earlier position is then stale and dropped (isStale).
+   */
+  private async seekToCommitted(parts: number[]): Promise<void> {
+    const topic = this.spec.input.topic;
+    const [committed] = await this.deps.admin.fetchOffsets({ groupId: this.groupId, topics: [topic] });
+    const wanted = new Set(parts);
+    for (const { partition, offset } of committed?.partitions ?? []) {
+      // No committed offset yet (-1): kafkajs starts where the subscription says (the beginning).
+      if (wanted.has(partition) && BigInt(offset) >= 0n) this.consumer!.seek({ topic, partition, offset });
+    }
+  }
+
+  /** One transaction per input partition: its finished prefix's outputs, changelog writes and offset. */
   commit(): Promise<void> {
     if (this.committing) return this.committing;
-    if (this.rebalancing || this.failed || !this.producer) return Promise.resolve();
-    const c = this.executor.takeCommittable();
+    if (this.rebalancing || this.failed) return Promise.resolve();
+    const txns: Array<Promise<void>> = [];
+    for (const p of this.executor.partitions) {
+      const producer = this.producers.get(p);
+      if (!producer) continue;
+      const c = this.executor.takeCommittable(Infinity, p);
+      if (c.units > 0) txns.push(this.commitTransaction(p, producer, c));
+    }
     this.resumePaused();
-    if (c.units === 0) return Promise.resolve();
-    this.committing = this.commitTransaction(c).finally(() => { this.committing = undefined; });
+    if (txns.length === 0) return Promise.resolve();
+    this.committing = Promise.all(txns).then(() => {}).finally(() => { this.committing = undefined; });
     return this.committing;
   }
 
-  private async commitTransaction(c: Committable): Promise<void> {
-    const producer = this.producer!;
+  private async commitTransaction(partition: number, producer: Producer, c: Committable): Promise<void> {
     const txn = await producer.transaction();
     try {
       // A partition's record batch must stay under the broker's message.max.bytes
@@ -253,6 +306,11 @@ export class KafkaStageRunner {
       this.counters.commits++;
     } catch (err) {
       await txn.abort().catch(() => {});
+      if (!this.executor.has(partition)) {
+        // Revoked while committing (a new owner fenced us, or we dropped it): its work is redone there.
+        this.log.info({ partition, err: (err as Error).message }, 'commit of a revoked partition dropped');
+        return;
+      }
       // Memory is now ahead of what is durable; only a rebuild from the changelog is safe.
       this.fail(err);
       throw err;
@@ -294,7 +352,7 @@ export class KafkaStageRunner {
     } finally {
       await this.executor?.close().catch(() => {});
       await this.consumer?.disconnect().catch(() => {});
-      await this.producer?.disconnect().catch(() => {});
+      await Promise.all([...this.producers.keys()].map((p) => this.closeProducer(p)));
       this.exitResolve();
     }
   }
