@@ -27,5 +27,6 @@ export const metrics = {
   lag: once('leadwire_consumer_lag', () => new Gauge({ name: 'leadwire_consumer_lag', help: 'High watermark minus committed offset', labelNames: ['stage', 'topic', 'partition'], registers: [registry] })),
   storeEntries: once('leadwire_store_entries', () => new Gauge({ name: 'leadwire_store_entries', help: 'Entries in a state store', labelNames: ['stage', 'store'], registers: [registry] })),
   timersFired: once('leadwire_timers_fired_total', () => new Counter({ name: 'leadwire_timers_fired_total', help: 'Timers fired', labelNames: ['stage', 'kind'], registers: [registry] })),
+  offsetResets: once('leadwire_consumer_offset_resets_total', () => new Counter({ name: 'leadwire_consumer_offset_resets_total', help: 'Partitions whose fetch position fell off the log (OFFSET_OUT_OF_RANGE) and were reset to the beginning: they are read again', labelNames: ['group', 'topic'], registers: [registry] })),
   restoreSeconds: once('leadwire_restore_seconds', () => new Histogram({ name: 'leadwire_restore_seconds', help: 'Store restore time', labelNames: ['stage', 'store'], buckets: [0.01, 0.1, 1, 5, 20, 60], registers: [registry] })),
 };
