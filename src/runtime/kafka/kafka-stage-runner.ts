@@ -215,13 +215,18 @@ export class KafkaStageRunner {
       // retry that after 20 ms. Retries stay unbounded, as kafkajs requires for EoS.
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 20 },
     });
-    await producer.connect();
-    // kafkajs registers the transactional id lazily, on the first transaction.
-    // Do it now, before restoring: that fences the partition's former owner and
-    // aborts its open transaction, which would otherwise hold the last stable
-    // offset (and so our read-committed restore) until it timed out.
-    const fence = await producer.transaction();
-    await fence.abort();
+    try {
+      await producer.connect();
+      // kafkajs registers the transactional id lazily, on the first transaction.
+      // Do it now, before restoring: that fences the partition's former owner and
+      // aborts its open transaction, which would otherwise hold the last stable
+      // offset (and so our read-committed restore) until it timed out.
+      const fence = await producer.transaction();
+      await fence.abort();
+    } catch (err) {
+      await producer.disconnect().catch(() => {});
+      throw err;
+    }
     this.producers.set(p, producer);
     this.log.debug({ partition: p, transactionalId }, 'partition producer ready');
   }
