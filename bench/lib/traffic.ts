@@ -63,7 +63,7 @@ export async function produceAll(kafka: Kafka, topic: string, records: Array<{ k
         const r = records[i]!;
         // As leadwire's writers do (event-time.ts): old event times as Kafka timestamps would be deleted by retention mid-run.
         const now = Date.now();
-        messages.push({ key: r.key, value: r.value, ...(r.timestamp !== undefined ? stampEventTime(Math.min(r.timestamp, now), now) : {}), ...(r.partition !== undefined ? { partition: r.partition } : {}) });
+        messages.push({ key: r.key, value: r.value, ...(r.timestamp !== undefined ? stampEventTime(r.timestamp, now) : {}), ...(r.partition !== undefined ? { partition: r.partition } : {}) });
         bytes += (r.value?.length ?? 0) + (r.key?.length ?? 0) + 40;
       }
       await producer.send({ topic, acks: -1, messages });

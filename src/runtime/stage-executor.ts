@@ -185,9 +185,9 @@ export class StageExecutor {
       const changelog = new Map<string, { topic: string; store: string; key: string; value: unknown | null; settle: true | undefined; ts: number }>();
       for (const u of taken) {
         if (u.offset !== undefined) offsets.set(p, u.offset + 1n);
-        // Kafka rejects timestamps too far in the future (message.timestamp.after.max.ms,
-        // 1 h by default since Kafka 4): one skewed created_at would fail every
-        // transaction. Event time travels in the payload; the record time never leads the clock.
+        // An output's event time never leads the clock: one skewed created_at would push
+        // the next stage's stream time, and every session's deadlines, into the future.
+        // Here, not in the Kafka writer, so both runtimes give the same results.
         const now = this.deps.clock.now();
         const ts = Math.min(u.record?.timestamp ?? now, now);
         for (const o of u.outputs) {

@@ -121,51 +121,50 @@ describe('window on Kafka: crashes, restarts, rebalances', () => {
     for (const [cid, snaps] of byConv(expected)) expect(g.get(cid), cid).toEqual(snaps);
   }, 300_000);
 
-  it('two instances share the partitions; one leaves mid-stream; nothing lost or emitted twice', async () => {
-    const { app, vars, config } = setup('pair');
-    const input = generateConversations({ conversations: 800, seed: 7, startMs: Date.UTC(2026, 4, 1) });
+  /**
+   * Two workers share the window stage's partitions before the traffic starts;
+   * `between(i, pair)` runs after each of the 4 chunks of input. Every
+   * snapshot must come out once, in version order, equal to the clean run's.
+   */
+  async function twoWorkers(name: string, seed: number, between: (i: number, pair: { a: Worker; b: Worker; group: string }) => Promise<void>): Promise<void> {
+    const { app, vars, config } = setup(name);
+    const input = generateConversations({ conversations: 800, seed, startMs: Date.UTC(2026, 4, 1) });
     const expected = await reference(config, input);
     await createTopics([config.topics.messages, config.topics.conversations], PARTITIONS, TOPIC_CONFIGS);
     const out = await reader([config.topics.conversations]);
     const a = spawnWorker([STAGE.window], { ...vars, LEADWIRE_INSTANCE_ID: 'a' }, `${app}-a`);
     const b = spawnWorker([STAGE.window], { ...vars, LEADWIRE_INSTANCE_ID: 'b' }, `${app}-b`);
     workers.push(a, b);
-    // Both share the partitions before the traffic starts, so b really leaves mid-stream.
     await waitFor(async () => (await stableMembers(`${app}-window`)) === 2, 90_000, 'both workers in the group');
-    let code: number | null = null;
-    await produceInput(config.topics.messages, input, 4, async (i) => {
-      await new Promise((r) => setTimeout(r, 1500));
-      if (i === 1) code = await b.term();
-    });
-    expect(code).toBe(0);
+    await produceInput(config.topics.messages, input, 4, (i) => between(i, { a, b, group: `${app}-window` }));
     await waitFor(async () => (await groupLag(`${app}-window`, config.topics.messages)) === 0, 120_000, 'window to consume all input');
     await out.waitFor(() => out.records.length >= expected.length, 90_000, `${expected.length} snapshots`);
     await new Promise((r) => setTimeout(r, 1000));
-    await a.term();
+    for (const w of [a, b]) if (w.proc.exitCode === null) await w.term();
     await out.close();
     checkStamps(out.records);
     const got = out.records.map((r) => JSON.parse(r.value!) as ConversationSnapshot);
     checkVersions(got);
     expect(got.map(strip).sort(cmp)).toEqual(expected.map(strip).sort(cmp));
+  }
+
+  it('two instances share the partitions; one leaves mid-stream; nothing lost or emitted twice', async () => {
+    let code: number | null = null;
+    await twoWorkers('pair', 7, async (i, { b }) => {
+      await new Promise((r) => setTimeout(r, 1500));
+      if (i === 1) code = await b.term();
+    });
+    expect(code).toBe(0);
   }, 240_000);
 
   it('a worker that stalls past its session timeout (SIGSTOP) and resumes cannot commit for the partitions it lost: nothing lost or emitted twice', async () => {
-    const { app, vars, config } = setup('stall');
-    const input = generateConversations({ conversations: 800, seed: 9, startMs: Date.UTC(2026, 4, 1) });
-    const expected = await reference(config, input);
-    await createTopics([config.topics.messages, config.topics.conversations], PARTITIONS, TOPIC_CONFIGS);
-    const out = await reader([config.topics.conversations]);
-    const a = spawnWorker([STAGE.window], { ...vars, LEADWIRE_INSTANCE_ID: 'a' }, `${app}-a`);
-    const b = spawnWorker([STAGE.window], { ...vars, LEADWIRE_INSTANCE_ID: 'b' }, `${app}-b`);
-    workers.push(a, b);
-    await waitFor(async () => (await stableMembers(`${app}-window`)) === 2, 90_000, 'both workers in the group');
-    await produceInput(config.topics.messages, input, 4, async (i) => {
+    await twoWorkers('stall', 9, async (i, { b, group }) => {
       if (i === 0) {
         // Frozen mid-stream, with fetched and processed records not yet committed: like a
         // long GC pause or a stopped VM. The group moves its partitions to a.
         await new Promise((r) => setTimeout(r, 300));
         b.proc.kill('SIGSTOP');
-        await waitFor(async () => (await stableMembers(`${app}-window`)) === 1, 60_000, 'the group to drop the stalled worker');
+        await waitFor(async () => (await stableMembers(group)) === 1, 60_000, 'the group to drop the stalled worker');
       }
       if (i === 1) {
         // a owns everything now and has processed some of it: b wakes up still holding
@@ -174,16 +173,6 @@ describe('window on Kafka: crashes, restarts, rebalances', () => {
         b.proc.kill('SIGCONT');
       }
     });
-    await waitFor(async () => (await groupLag(`${app}-window`, config.topics.messages)) === 0, 120_000, 'window to consume all input');
-    await out.waitFor(() => out.records.length >= expected.length, 90_000, `${expected.length} snapshots`);
-    await new Promise((r) => setTimeout(r, 1000));
-    await a.term();
-    await b.term();
-    await out.close();
-    checkStamps(out.records);
-    const got = out.records.map((r) => JSON.parse(r.value!) as ConversationSnapshot);
-    checkVersions(got);
-    expect(got.map(strip).sort(cmp)).toEqual(expected.map(strip).sort(cmp));
   }, 240_000);
 });
 

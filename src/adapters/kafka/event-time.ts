@@ -18,9 +18,14 @@ import type { IHeaders } from 'kafkajs';
  */
 export const EVENT_TIME_HEADER = 'leadwire-event-time';
 
-/** Kafka timestamp and headers for a record with the given event time, written at `now`. */
+/**
+ * Kafka timestamp and headers for a record with the given event time, written
+ * at `now`. An event time ahead of the clock (a skewed created_at) is taken as
+ * now: it would push the reading stage's stream time, and so every session's
+ * deadlines, into the future.
+ */
 export function stampEventTime(eventTime: number, now: number, headers?: Record<string, string>): { timestamp: string; headers: Record<string, string> } {
-  return { timestamp: String(now), headers: { ...headers, [EVENT_TIME_HEADER]: String(eventTime) } };
+  return { timestamp: String(now), headers: { ...headers, [EVENT_TIME_HEADER]: String(Math.min(eventTime, now)) } };
 }
 
 /**
