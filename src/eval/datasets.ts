@@ -1,4 +1,4 @@
-// Converts the public datasets in shared/datasets/ into the eval format.
+// Converts the public datasets shipped in datasets/ into the eval format.
 // Label mapping (see docs/eval.md): what each dataset's own labels say about
 // purchase intent.
 import { readFileSync, existsSync } from 'node:fs';
@@ -6,16 +6,16 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configError } from '../core/errors.js';
 import { parseCsv } from './csv.js';
-import type { EvalLabel, LabelledConversation } from './labelled-conversation.js';
+import { parseEvalJsonl, type EvalLabel, type LabelledConversation } from './labelled-conversation.js';
 
-export const DATASET_NAMES = ['hint3-sofmattress', 'dstc11-insurance', 'persuasionforgood'] as const;
+export const DATASET_NAMES = ['hint3-sofmattress', 'dstc11-insurance', 'persuasionforgood', 'sgd-dstc8', 'clinc150', 'bitext-customer-support'] as const;
 export type DatasetName = (typeof DATASET_NAMES)[number];
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** LEADWIRE_DATASETS, else ../shared/datasets beside the repository. */
+/** LEADWIRE_DATASETS, else the datasets/ folder shipped in the repository. */
 export function datasetsDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.LEADWIRE_DATASETS ? resolve(env.LEADWIRE_DATASETS) : resolve(REPO_ROOT, '../shared/datasets');
+  return env.LEADWIRE_DATASETS ? resolve(env.LEADWIRE_DATASETS) : resolve(REPO_ROOT, 'datasets');
 }
 
 const HINT3_AFTER_SALE = new Set(['ORDER_STATUS', 'DELAY_IN_DELIVERY', 'CANCEL_ORDER', 'RETURN_EXCHANGE', 'NO_NODES_DETECTED']);
@@ -61,6 +61,14 @@ export function loadDataset(name: string, opts: DatasetOptions = {}): LabelledCo
       });
     case 'persuasionforgood':
       return persuasion(dir);
+    case 'sgd-dstc8':
+    case 'bitext-customer-support':
+      return parseEvalJsonl(read(join(dir, name, 'items.jsonl')), `${name}/items.jsonl`);
+    case 'clinc150': {
+      // items.jsonl is CLINC150's test split, val.jsonl its validation split.
+      const file = opts.split === 'train' ? 'val.jsonl' : 'items.jsonl';
+      return parseEvalJsonl(read(join(dir, name, file)), `${name}/${file}`);
+    }
     default:
       throw configError(`Unknown dataset '${name}': expected one of ${DATASET_NAMES.join(', ')}`);
   }

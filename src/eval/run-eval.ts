@@ -7,7 +7,7 @@ import { loadScoringModel, type ScoringModel } from '../processors/score/scoring
 import { scoreSignals } from '../processors/score/score-signals.js';
 import { signalsFromLabelled } from '../recalibrate/labelled-signals.js';
 import { loadDataset, type DatasetOptions } from './datasets.js';
-import { labelledConversationSchema, type EvalLabel, type LabelledConversation } from './labelled-conversation.js';
+import { parseEvalJsonl, type EvalLabel, type LabelledConversation } from './labelled-conversation.js';
 import { binaryScores, confusionMatrix, type BinaryScores, type Confusion } from './metrics.js';
 
 export const TIER_LABEL: Record<Tier, EvalLabel> = { qualified: 'high', nurturing: 'medium', unqualified: 'low' };
@@ -41,15 +41,7 @@ export interface EvalReport {
   predictions?: EvalPrediction[];
 }
 
-export function parseJsonl(text: string, source = 'input'): LabelledConversation[] {
-  return text.split('\n').map((l, i) => [l, i + 1] as const).filter(([l]) => l.trim()).map(([l, n]) => {
-    let json: unknown;
-    try { json = JSON.parse(l); } catch (err) { throw configError(`${source}:${n}: not JSON (${(err as Error).message})`); }
-    const r = labelledConversationSchema.safeParse(json);
-    if (!r.success) throw configError(`${source}:${n}: ${r.error.issues.map((i) => `${i.path.join('.') || 'line'}: ${i.message}`).join('; ')}`);
-    return r.data;
-  });
-}
+export const parseJsonl = parseEvalJsonl;
 
 /** Production's path: snapshot → extract (rules) → score stage's scoring function, at the conversation's last message. */
 export function predict(conv: LabelledConversation, catalog: SignalCatalog, model: ScoringModel = loadScoringModel('active')): EvalPrediction {
