@@ -43,6 +43,12 @@ async function checkReachable(env: StackEnv): Promise<void> {
   } catch (err) {
     problems.push(`Kafka Connect at ${env.connectUrl}: ${(err as Error).message}`);
   }
+  try {
+    const res = await fetch(`${env.qdrantUrl}/readyz`, { signal: AbortSignal.timeout(3_000) });
+    if (!res.ok) problems.push(`Qdrant at ${env.qdrantUrl} answered HTTP ${res.status}`);
+  } catch (err) {
+    problems.push(`Qdrant at ${env.qdrantUrl}: ${(err as Error).message}`);
+  }
   if (problems.length > 0) {
     throw new Error(`The stack is configured but not reachable:\n  - ${problems.join('\n  - ')}\nIs it running? \`npx leadwire stack status\`.\n${STACK_HINT}`);
   }
@@ -60,7 +66,6 @@ async function composeUp(): Promise<() => Promise<void>> {
   Object.assign(process.env, {
     ...endpoints,
     SCHEMA_REGISTRY_URL: 'http://127.0.0.1:38081/apis/ccompat/v7',
-    QDRANT_URL: 'http://127.0.0.1:6333',
   });
   return async () => {
     await environment.down({ removeVolumes: true });
