@@ -73,16 +73,25 @@ export const extractSchema = z.object({
   messageCacheChars: int.min(0).default(2_000_000),
 });
 
+export const MODEL_PATH_HINT = 'EMBEDDER=onnx needs EMBED_MODEL_PATH, a folder with onnx/model.onnx and tokenizer.json (a sentence-transformers ONNX export): `npx leadwire models fetch` fetches all-MiniLM-L6-v2 and prints its folder';
+
 export const embedSchema = z.object({
-  /** `local` (hashed character n-grams, no network) or `openai` (any OpenAI-compatible /embeddings endpoint). */
-  embedder: z.enum(['local', 'openai']).default('local'),
+  /**
+   * `local` (hashed words and character n-grams, no model), `onnx` (a sentence-transformers ONNX
+   * model run in process, EMBED_MODEL_PATH) or `openai` (any OpenAI-compatible /embeddings endpoint).
+   */
+  embedder: z.enum(['local', 'onnx', 'openai']).default('local'),
+  /** Folder of the ONNX model (EMBEDDER=onnx). */
+  modelPath: z.string().optional(),
+  /** ONNX Runtime threads per model run (unset: one per core). */
+  threads: int.min(1).max(256).optional(),
   baseUrl: z.string().optional(),
   model: z.string().default('text-embedding-3-small'),
   /** Env only (EMBED_API_KEY / OPENAI_API_KEY). */
   apiKey: z.string().optional(),
   /** Vector size. Local default 512; for `openai` it is sent as `dimensions` only when set. */
   dimensions: int.min(8).max(65_536).optional(),
-  /** Inputs per embeddings request. */
+  /** Inputs per embeddings request (per model run for `onnx`). */
   batchSize: int.min(1).max(2048).default(64),
   requestTimeoutMs: int.min(100).default(30_000),
   /** Rate limits of the embeddings endpoint (0 = unlimited). */
@@ -239,6 +248,9 @@ export const configSchema = z.object({
   }
   if (c.window.ttlMs < c.window.maxDelayMs) {
     ctx.addIssue({ code: 'custom', path: ['window', 'ttlMs'], message: 'WINDOW_TTL_MS is shorter than WINDOW_MAX_DELAY_MS: state would expire before its snapshot; raise the TTL' });
+  }
+  if (c.embed.embedder === 'onnx' && !c.embed.modelPath) {
+    ctx.addIssue({ code: 'custom', path: ['embed', 'modelPath'], message: MODEL_PATH_HINT });
   }
   const llm = c.llm;
   if (llm.baseUrl && !llm.model) {

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { minilmPath } from './models.js';
 
 /** Everything the local stack needs to know: where it lives and which ports it owns. */
 export interface StackSettings {
@@ -104,6 +105,8 @@ export function stackEnvVars(s: StackSettings): Record<string, string> {
     DEBEZIUM_TOPIC_PREFIX: e.topicPrefix,
     DEBEZIUM_CONNECTOR_NAME: s.connectorName,
     DEBEZIUM_SLOT_NAME: s.slotName,
+    // The ONNX embedder's model, fetched by `up` (used when EMBEDDER=onnx).
+    EMBED_MODEL_PATH: minilmPath(s),
     LEADWIRE_STACK_DIR: s.dir,
   };
 }

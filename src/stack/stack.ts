@@ -5,6 +5,7 @@ import { sourceTopic } from '../config/schema.js';
 import { leadwireTopics } from '../topology/topics.js';
 import type { TopicSpec } from '../topology/stage.js';
 import { ensureJars, type StackJars } from './jars.js';
+import { ensureMinilm } from './models.js';
 import {
   dropSlot, ensureSchema, pgLog, pgRunning, removePostgresData, slotActive, startPostgres, stopPostgres, waitPostgres, withClient, adminUrl,
 } from './postgres.js';
@@ -132,6 +133,8 @@ export async function stackUp(env: NodeJS.ProcessEnv, say: Say): Promise<UpResul
 
   const jars: StackJars = await phase('maven', undefined, () => ensureJars(s, say));
   say(`${t()} jars ${jars.fetched ? 'fetched' : 'cached'} (${jars.lib})`);
+  const model = await phase('maven', undefined, () => ensureMinilm(s, say));
+  say(`${t()} embedding model ${model.fetched ? 'fetched' : 'cached'} (${model.path})`);
 
   // Kafka offsets and the slot's position must describe the same history: a new cluster never
   // meets old Connect offsets.

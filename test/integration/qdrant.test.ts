@@ -45,7 +45,7 @@ describe('Qdrant adapter on a real server', () => {
     await s.upsert([point('a', 0, axis(0))]);
     const info = await client.getCollection(name);
     expect(info.config.params.vectors).toMatchObject({ size: 8, distance: 'Cosine' });
-    expect(Object.fromEntries(Object.entries(info.payload_schema).map(([k, v]) => [k, v.data_type]))).toEqual({
+    expect(Object.fromEntries(Object.entries(info.payload_schema).map(([k, v]) => [k, v?.data_type]))).toEqual({
       conversation_id: 'keyword', language: 'keyword', tier: 'keyword', label: 'keyword', last_message_at: 'integer',
     });
     // A second store on the same collection (another worker, a restart) finds it and adds nothing.
