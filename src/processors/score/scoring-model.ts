@@ -9,6 +9,9 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { configError } from '../../core/errors.js';
 
+/** The version `active` means when no `scoring promote` wrote scoring/ACTIVE. */
+export const DEFAULT_ACTIVE = 'v2';
+
 export const DEFAULT_SCORING_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../scoring');
 
 const nonNeg = z.number().min(0);
@@ -44,6 +47,13 @@ export const scoringModelSchema = z.object({
    * "no me interesa" written after the last buying signal outweighs any sum.
    */
   caps: z.record(z.string(), z.enum(['nurturing', 'unqualified'])).default({}),
+  /**
+   * The tier policy. qualifiedNeedsStrong: qualified needs at least one strong
+   * intent signal (acquisition; a quote, demo, call, meeting or visit asked for
+   * or accepted; purchase terms) that no later withdrawal (a `caps` signal)
+   * took back; weak signals alone stop at nurturing whatever their sum.
+   */
+  policy: z.object({ qualifiedNeedsStrong: z.boolean().default(false) }).strict().default({ qualifiedNeedsStrong: false }),
   /** Segment name → signal ids; a conversation is in the first segment one of whose signals fired. */
   segments: z.record(z.string(), z.array(z.string())).default({}),
 }).strict().superRefine((m, ctx) => {
@@ -70,7 +80,7 @@ export function scoringModelPath(nameOrPath: string, dir = DEFAULT_SCORING_DIR):
   if (isAbsolute(nameOrPath) || nameOrPath.includes('/') || /\.ya?ml$/.test(nameOrPath)) return resolve(nameOrPath);
   if (nameOrPath === 'active' || nameOrPath === 'shadow') {
     const pointer = join(dir, nameOrPath.toUpperCase());
-    const target = existsSync(pointer) ? readFileSync(pointer, 'utf8').trim() : nameOrPath === 'active' ? 'v1' : '';
+    const target = existsSync(pointer) ? readFileSync(pointer, 'utf8').trim() : nameOrPath === 'active' ? DEFAULT_ACTIVE : '';
     if (!target) throw configError(`No shadow scoring version: ${pointer} does not exist (write one with \`leadwire scoring recalibrate\`)`);
     return scoringModelPath(target, dir);
   }

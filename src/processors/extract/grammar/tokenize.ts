@@ -1,0 +1,43 @@
+// Chat text as a list of tokens that remember where they came from. Grammar
+// rules match token sequences, not characters, so inflection (through the
+// stemmer), typos and missing apostrophes are handled once, here and in the
+// lexicon, instead of in every pattern; evidence is still quoted from the
+// original text through each token's offsets.
+import { foldText } from '../fold-text.js';
+
+export type TokenKind = 'word' | 'num' | 'comma' | 'stop';
+
+export interface Token {
+  kind: TokenKind;
+  /** Folded (lower case, no accents) and without apostrophes: "I'd" → "id", "Cotización" → "cotizacion". */
+  text: string;
+  /** Offsets in the original message, end exclusive. */
+  start: number;
+  end: number;
+  /** The original ended in an accented é/í/ó (a Spanish preterite such as "compré"): folding loses it. */
+  accentedEnd: boolean;
+}
+
+// Numbers keep their separators ("1.000", "2,5"); words keep inner apostrophes
+// ("don't"); sentence marks end a clause; commas and colons only separate.
+const TOKEN = /(\d+(?:[.,]\d+)*)|([\p{L}\p{N}]+(?:['’`´][\p{L}]+)*)|([.!?;\n¡¿…]+)|([,:])/gu;
+const APOSTROPHES = /['’`´]/g;
+const ACCENTED_END = /[éíó]$/;
+
+export function tokenize(original: string): Token[] {
+  const ft = foldText(original);
+  const out: Token[] = [];
+  for (const m of ft.folded.matchAll(TOKEN)) {
+    const fs = m.index;
+    const fe = fs + m[0].length;
+    const start = ft.starts[fs]!;
+    const end = ft.ends[fe - 1]!;
+    if (m[1] !== undefined) out.push({ kind: 'num', text: m[1], start, end, accentedEnd: false });
+    else if (m[2] !== undefined) {
+      const surface = original.slice(start, end).toLowerCase();
+      out.push({ kind: 'word', text: m[2].replace(APOSTROPHES, ''), start, end, accentedEnd: ACCENTED_END.test(surface) });
+    } else if (m[3] !== undefined) out.push({ kind: 'stop', text: '|', start, end, accentedEnd: false });
+    else out.push({ kind: 'comma', text: ',', start, end, accentedEnd: false });
+  }
+  return out;
+}
