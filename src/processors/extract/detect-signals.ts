@@ -60,13 +60,16 @@ function tokenNegators(catalog: SignalCatalog): Set<string> {
 }
 
 const CONTRAST = new Set(['pero', 'but', 'sino', 'aunque', 'though', 'however']);
+// A negator before a question word negates the verb that governs the question,
+// not what is asked: "I don't know how to order" asks how to order.
+const QUESTION = new Set(['how', 'what', 'where', 'which', 'when', 'como', 'que', 'donde', 'cual', 'cuando']);
 
-/** A negator among the `window` words before token `first`, inside its clause. */
+/** A negator among the `window` words before token `first`, inside its clause (which a question word also ends). */
 function isTokenNegated(msg: EncodedMessage, first: number, words: Set<string>, window: number): boolean {
   let seen = 0;
   for (let i = first - 1; i >= 0 && seen < window; i--) {
     const t = msg.tokens[i]!;
-    if (t.kind === 'stop' || t.kind === 'comma' || CONTRAST.has(t.text)) return false;
+    if (t.kind === 'stop' || t.kind === 'comma' || CONTRAST.has(t.text) || QUESTION.has(t.text)) return false;
     if (t.kind !== 'word') continue;
     if (words.has(t.text)) return true;
     seen++;
@@ -106,9 +109,28 @@ function matchSignal(signal: CompiledSignal, ft: FoldedText, original: string, c
   return out;
 }
 
-function matchRules(signal: CompiledSignal, msg: EncodedMessage, original: string, catalog: SignalCatalog): SignalMatch[] {
+/**
+ * Grammar rules of the message's language only, when it has one: stems cross
+ * languages ("visit" is the Spanish stem of "visita", "program" of
+ * "programar"), so an English sentence must not meet Spanish rules. A message
+ * of unknown language, or too short for detection to be sure (normalize never
+ * marks two words reliable; three are hardly better), meets both.
+ */
+function ruleLanguages(lang: string | undefined, msg: EncodedMessage): ReadonlySet<CatalogLanguage> {
+  if (lang !== 'en' && lang !== 'es') return BOTH;
+  let words = 0;
+  for (const t of msg.tokens) if (t.kind === 'word' && ++words > SHORT_WORDS) return lang === 'en' ? EN_ONLY : ES_ONLY;
+  return BOTH;
+}
+const SHORT_WORDS = 3;
+const EN_ONLY: ReadonlySet<CatalogLanguage> = new Set(['en']);
+const ES_ONLY: ReadonlySet<CatalogLanguage> = new Set(['es']);
+const BOTH: ReadonlySet<CatalogLanguage> = new Set(['es', 'en']);
+
+function matchRules(signal: CompiledSignal, msg: EncodedMessage, original: string, catalog: SignalCatalog, langs: ReadonlySet<CatalogLanguage>): SignalMatch[] {
   const out: SignalMatch[] = [];
   for (const rule of signal.rules) {
+    if (!langs.has(rule.lang)) continue;
     for (const span of matchTokens(rule.regex, msg)) {
       if (signal.negatable && isTokenNegated(msg, span.first, tokenNegators(catalog), catalog.negation.window)) continue;
       const start = msg.tokens[span.first]!.start;
@@ -143,11 +165,12 @@ export function detectSignals(catalog: SignalCatalog, text: string, lang?: strin
   const ft = foldText(text);
   const langs = languageOrder(lang);
   const wanted = catalog.signals.filter((s) => s.role === role);
+
   let msg: EncodedMessage | undefined;
   const encoded = () => (msg ??= encodeTokens(tokenize(text), catalog.lexicon));
   let matches = wanted.flatMap((s) => {
     const byPattern = s.patterns.length ? matchSignal(s, ft, text, catalog, langs) : [];
-    const byRule = s.rules.length ? matchRules(s, encoded(), text, catalog) : [];
+    const byRule = s.rules.length ? matchRules(s, encoded(), text, catalog, ruleLanguages(lang, encoded())) : [];
     return byRule.length === 0 ? byPattern : [...byPattern, ...byRule.filter((r) => !byPattern.some((p) => p.start <= r.start && r.end <= p.end))];
   });
   if (matches.length === 0) return matches;

@@ -12,11 +12,15 @@ import type { Token } from './tokenize.js';
 export type LexiconSpec = Record<string, Partial<Record<StemLanguage, string[]>>>;
 
 /**
- * Built-in tags: `num` (a number token), `past` (a past form: "ordered",
- * "compré", or a word of the class `past`) and `enclitic` (a Spanish word that
- * matched a class only without its attached pronouns: "llámame", "cotízame").
+ * Built-in tags: `num` (a number token), `code` (an identifier: five digits or
+ * more, or letters mixed with digits: "00123842", "dl123"), `past` (a past
+ * form: "ordered", "compré", or a word of the class `past`) and `enclitic` (a
+ * Spanish word that matched a class only without its attached pronouns:
+ * "llámame", "cotízame").
  */
-export const BUILTIN_TAGS = ['num', 'past', 'enclitic'] as const;
+export const BUILTIN_TAGS = ['num', 'code', 'past', 'enclitic'] as const;
+const CODE_NUMBER = /^\d{5,}$/;
+const CODE_WORD = /^(?=.*\d)(?=.*\p{L})[\p{L}\d]{3,}$/u;
 
 interface ClassIndex {
   exact: Set<string>;
@@ -42,6 +46,8 @@ export function foldWord(w: string): string {
 }
 
 const LANGS: StemLanguage[] = ['en', 'es'];
+const NUM: readonly string[] = ['num'];
+const NUM_CODE: readonly string[] = ['code', 'num'];
 const WORD = /^=?[\p{L}\p{N}'’]+$/u;
 const CACHE_LIMIT = 50_000;
 
@@ -52,7 +58,7 @@ export function compileLexicon(spec: LexiconSpec, where = 'lexicon'): Lexicon {
   const problems: string[] = [];
   for (const [name, byLang] of Object.entries(spec)) {
     if (!/^[a-z][a-z0-9_]*$/.test(name)) problems.push(`${where}: class '${name}' is not snake_case`);
-    if (name === 'num' || name === 'enclitic') problems.push(`${where}: class '${name}' is a built-in tag`);
+    if (name === 'num' || name === 'code' || name === 'enclitic') problems.push(`${where}: class '${name}' is a built-in tag`);
     classes.add(name);
     for (const lang of LANGS) {
       const ci: ClassIndex = { exact: new Set(), stem: new Set(), long: [], longStems: [] };
@@ -91,17 +97,19 @@ export function compileLexicon(spec: LexiconSpec, where = 'lexicon'): Lexicon {
     if (out.size === 0 && w.length >= 6) {
       // A typo: one edit away from a listed word, or a listed stem cut short or run on by a letter or three.
       for (const [name, ci] of entries) {
-        if (ci.long.some((x) => x[0] === w[0] && withinOneEdit(w, x)) || ci.longStems.some((x) => w.startsWith(x) && w.length <= x.length + 3)) out.add(name);
+        const st = name.endsWith('~es') ? es : en;
+        if (ci.long.some((x) => x[0] === w[0] && withinOneEdit(w, x)) || ci.longStems.some((x) => (w.startsWith(x) && w.length <= x.length + 3) || (st.length >= 5 && withinOneEdit(st, x)))) out.add(name);
       }
     }
     if ((w.length >= 5 && w.endsWith('ed') && en !== w) || (t.accentedEnd && w.length >= 4)) out.add('past');
+    if ((CODE_WORD.test(w) && !/^\d+(st|nd|rd|th|am|pm|k)$/.test(w)) || w.startsWith('pii_')) out.add('code');
     return [...out].sort();
   };
 
   return {
     classes,
     tags(t) {
-      if (t.kind === 'num') return ['num'];
+      if (t.kind === 'num') return CODE_NUMBER.test(t.text) ? NUM_CODE : NUM;
       if (t.kind !== 'word') return [];
       const key = t.accentedEnd ? `${t.text}\u0001` : t.text;
       let hit = cache.get(key);

@@ -16,7 +16,7 @@
 // rule compiles to one regular expression over that string, so matching a rule
 // costs one regex scan however many classes it names.
 import { configError } from '../../../core/errors.js';
-import { classTag, foldWord, type Lexicon } from './lexicon.js';
+import { BUILTIN_TAGS, classTag, foldWord, type Lexicon } from './lexicon.js';
 import type { StemLanguage } from './stem.js';
 import type { Token } from './tokenize.js';
 
@@ -50,7 +50,7 @@ class Parser {
 
   /** A lexicon class as seen by a rule of this language; built-in tags have no language. */
   private tag(cls: string): string {
-    return cls === 'num' || cls === 'past' || cls === 'enclitic' ? cls : classTag(cls, this.lang);
+    return (BUILTIN_TAGS as readonly string[]).includes(cls) ? cls : classTag(cls, this.lang);
   }
 
   fail(msg: string): never {

@@ -20,7 +20,9 @@ export interface Token {
 
 // Numbers keep their separators ("1.000", "2,5"); words keep inner apostrophes
 // ("don't"); sentence marks end a clause; commas and colons only separate.
-const TOKEN = /(\d+(?:[.,]\d+)*)|([\p{L}\p{N}]+(?:['’`´][\p{L}]+)*)|([.!?;\n¡¿…]+)|([,:])/gu;
+// normalize's PII placeholders ("[phone]", "[id]") become one word each,
+// `pii_phone`, `pii_id`...: the fact that a number was there is the signal.
+const TOKEN = /\[(email|phone|card|id)\]|(\d+(?:[.,]\d+)*)|([\p{L}\p{N}]+(?:['’`´][\p{L}]+)*)|([.!?;\n¡¿…]+)|([,:])/gu;
 const APOSTROPHES = /['’`´]/g;
 const ACCENTED_END = /[éíó]$/;
 
@@ -32,11 +34,12 @@ export function tokenize(original: string): Token[] {
     const fe = fs + m[0].length;
     const start = ft.starts[fs]!;
     const end = ft.ends[fe - 1]!;
-    if (m[1] !== undefined) out.push({ kind: 'num', text: m[1], start, end, accentedEnd: false });
-    else if (m[2] !== undefined) {
+    if (m[1] !== undefined) out.push({ kind: 'word', text: `pii_${m[1]}`, start, end, accentedEnd: false });
+    else if (m[2] !== undefined) out.push({ kind: 'num', text: m[2], start, end, accentedEnd: false });
+    else if (m[3] !== undefined) {
       const surface = original.slice(start, end).toLowerCase();
-      out.push({ kind: 'word', text: m[2].replace(APOSTROPHES, ''), start, end, accentedEnd: ACCENTED_END.test(surface) });
-    } else if (m[3] !== undefined) out.push({ kind: 'stop', text: '|', start, end, accentedEnd: false });
+      out.push({ kind: 'word', text: m[3].replace(APOSTROPHES, ''), start, end, accentedEnd: ACCENTED_END.test(surface) });
+    } else if (m[4] !== undefined) out.push({ kind: 'stop', text: '|', start, end, accentedEnd: false });
     else out.push({ kind: 'comma', text: ',', start, end, accentedEnd: false });
   }
   return out;
