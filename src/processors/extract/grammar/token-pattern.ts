@@ -7,6 +7,8 @@
 //   want              the word itself (folded: "want", "quiero"; "i'd" is written "id")
 //   _                 any one word
 //   ..3               up to three words (never across a comma or a sentence end)
+//   ~8                up to eight words or commas (a list of details), never across a sentence end
+//   <q>               a question mark (¿ or ?)
 //   (a|b c|@x)        alternatives; `x?` or `(...)?` optional
 //   {num}             a number
 //   ^  $              start / end of a clause (message start or end, sentence mark, comma)
@@ -39,7 +41,9 @@ export function encodeTokens(tokens: Token[], lexicon: Lexicon): EncodedMessage 
   return { tokens, encoded, offsets };
 }
 
-const TOKEN = String.raw`(?!(?:,|\|) )[^ ]+ `;
+// A word token: anything but a comma or a sentence end (`|`, `|?`).
+const TOKEN = String.raw`(?![,|])[^ ]+ `;
+const TOKEN_OR_COMMA = String.raw`(?!\|)[^ ]+ `;
 const hasTag = (tag: string) => String.raw`(?=[^ ]*#${tag}[# ])`;
 const lacksTag = (tag: string) => String.raw`(?![^ ]*#${tag}[# ])`;
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -99,8 +103,15 @@ class Parser {
       this.i++;
       return `(?:${inner})`;
     }
-    if (c === '^') { this.i++; return String.raw`(?:^|(?<=(?:\||,) ))`; }
-    if (c === '$') { this.i++; return String.raw`(?=$|(?:\||,) )`; }
+    if (c === '^') { this.i++; return String.raw`(?:^|(?<=(?:\|\??|,) ))`; }
+    if (c === '$') { this.i++; return String.raw`(?=$|[|,])`; }
+    if (this.src.startsWith('<q>', this.i)) { this.i += 3; return String.raw`\|\? `; }
+    if (c === '~') {
+      const m = /^~(\d{1,2})/.exec(this.src.slice(this.i));
+      if (!m) this.fail(`'~' needs a count at ${this.i}`);
+      this.i += m[0].length;
+      return `(?:${TOKEN_OR_COMMA}){0,${m[1]}}?`;
+    }
     if (c === ',') { this.i++; return ', '; }
     if (c === '_') { this.i++; return TOKEN; }
     if (this.src.startsWith('..', this.i)) {

@@ -9,7 +9,10 @@ export type TokenKind = 'word' | 'num' | 'comma' | 'stop';
 
 export interface Token {
   kind: TokenKind;
-  /** Folded (lower case, no accents) and without apostrophes: "I'd" → "id", "Cotización" → "cotizacion". */
+  /**
+   * Folded (lower case, no accents) and without apostrophes: "I'd" → "id",
+   * "Cotización" → "cotizacion"; `|` for a sentence end, `|?` for one that asks.
+   */
   text: string;
   /** Offsets in the original message, end exclusive. */
   start: number;
@@ -39,7 +42,7 @@ export function tokenize(original: string): Token[] {
     else if (m[3] !== undefined) {
       const surface = original.slice(start, end).toLowerCase();
       out.push({ kind: 'word', text: m[3].replace(APOSTROPHES, ''), start, end, accentedEnd: ACCENTED_END.test(surface) });
-    } else if (m[4] !== undefined) out.push({ kind: 'stop', text: '|', start, end, accentedEnd: false });
+    } else if (m[4] !== undefined) out.push({ kind: 'stop', text: /[?¿]/.test(m[4]) ? '|?' : '|', start, end, accentedEnd: false });
     else out.push({ kind: 'comma', text: ',', start, end, accentedEnd: false });
   }
   return out;
