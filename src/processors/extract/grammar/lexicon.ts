@@ -14,13 +14,14 @@ export type LexiconSpec = Record<string, Partial<Record<StemLanguage, string[]>>
 /**
  * Built-in tags: `num` (a number token), `code` (an identifier: five digits or
  * more, or letters mixed with digits: "00123842", "dl123"), `past` (a past
- * form: "ordered", "compré", or a word of the class `past`) and `enclitic` (a
- * Spanish word that matched a class only without its attached pronouns:
- * "llámame", "cotízame").
+ * form: "ordered", "compré", or a word of the class `past`), `base` (the very
+ * word a class lists, not an inflection of it: "order", not "orders": an
+ * imperative is the base form) and `enclitic` (a Spanish word that matched a
+ * class only without its attached pronouns: "llámame", "cotízame").
  */
-export const BUILTIN_TAGS = ['num', 'code', 'past', 'enclitic'] as const;
+export const BUILTIN_TAGS = ['num', 'code', 'past', 'base', 'enclitic'] as const;
 const CODE_NUMBER = /^\d{5,}$/;
-const CODE_WORD = /^(?=.*\d)(?=.*\p{L})[\p{L}\d]{3,}$/u;
+const CODE_WORD = /^(?=(?:.*\d){3})(?=.*\p{L})[\p{L}\d]{4,}$/u;
 
 interface ClassIndex {
   exact: Set<string>;
@@ -58,7 +59,7 @@ export function compileLexicon(spec: LexiconSpec, where = 'lexicon'): Lexicon {
   const problems: string[] = [];
   for (const [name, byLang] of Object.entries(spec)) {
     if (!/^[a-z][a-z0-9_]*$/.test(name)) problems.push(`${where}: class '${name}' is not snake_case`);
-    if (name === 'num' || name === 'code' || name === 'enclitic') problems.push(`${where}: class '${name}' is a built-in tag`);
+    if ((BUILTIN_TAGS as readonly string[]).includes(name) && name !== 'past') problems.push(`${where}: class '${name}' is a built-in tag`);
     classes.add(name);
     for (const lang of LANGS) {
       const ci: ClassIndex = { exact: new Set(), stem: new Set(), long: [], longStems: [] };
@@ -90,7 +91,7 @@ export function compileLexicon(spec: LexiconSpec, where = 'lexicon'): Lexicon {
     let enclitic = false;
     for (const [tag, ci] of entries) {
       const spanish = tag.endsWith('~es');
-      if (ci.exact.has(w) || ci.stem.has(spanish ? es : en)) out.add(tag);
+      if (ci.exact.has(w)) { out.add(tag); out.add('base'); } else if (ci.stem.has(spanish ? es : en)) out.add(tag);
       else if (spanish && clitic.some((s) => ci.stem.has(s))) { out.add(tag); enclitic = true; }
     }
     if (enclitic) out.add('enclitic');
@@ -98,7 +99,7 @@ export function compileLexicon(spec: LexiconSpec, where = 'lexicon'): Lexicon {
       // A typo: one edit away from a listed word, or a listed stem cut short or run on by a letter or three.
       for (const [name, ci] of entries) {
         const st = name.endsWith('~es') ? es : en;
-        if (ci.long.some((x) => x[0] === w[0] && withinOneEdit(w, x)) || ci.longStems.some((x) => (w.startsWith(x) && w.length <= x.length + 3) || (st.length >= 5 && withinOneEdit(st, x)))) out.add(name);
+        if (ci.long.some((x) => x[0] === w[0] && withinOneEdit(w, x)) || ci.longStems.some((x) => (w.startsWith(x) && w.length <= x.length + 3) || (st.length >= 5 && x[0] === st[0] && withinOneEdit(st, x)))) out.add(name);
       }
     }
     if ((w.length >= 5 && w.endsWith('ed') && en !== w) || (t.accentedEnd && w.length >= 4)) out.add('past');
