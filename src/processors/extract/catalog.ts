@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { configError } from '../../core/errors.js';
 import { NUMBER_SOURCE } from './parse-number.js';
 import { BUILTIN_TAGS, compileLexicon, type Lexicon, type LexiconSpec } from './grammar/lexicon.js';
-import { compileTokenPattern } from './grammar/token-pattern.js';
+import { compileTokenPattern, type TokenPattern } from './grammar/token-pattern.js';
 
 /**
  * fit, intent and negative signals score; `act` signals never score and never
@@ -114,11 +114,9 @@ export interface CompiledPattern {
   regex: RegExp;
 }
 
-export interface CompiledRule {
+export interface CompiledRule extends TokenPattern {
   lang: CatalogLanguage;
   source: string;
-  /** Over the encoded token string (token-pattern.ts). */
-  regex: RegExp;
 }
 
 export interface CompiledSignal {
@@ -304,7 +302,7 @@ export function buildCatalog(doc: unknown, resolver: CatalogResolver, where = 'c
     const rules: CompiledRule[] = [];
     for (const lang of CATALOG_LANGUAGES) {
       for (const source of s.rules[lang]) {
-        try { rules.push({ lang, source, regex: compileTokenPattern(source, known, at, lang) }); } catch (err) { problems.push((err as Error).message.replace(/^Invalid signal catalog: /, '')); }
+        try { rules.push({ lang, source, ...compileTokenPattern(source, known, at, lang) }); } catch (err) { problems.push((err as Error).message.replace(/^Invalid signal catalog: /, '')); }
       }
     }
     if (s.patterns.es.length + s.patterns.en.length + rules.length === 0 && !answerTargets.has(s.id)) problems.push(`${at}: no patterns or rules in es or en, and no answer makes it`);

@@ -4,7 +4,7 @@
 import type { CatalogLanguage, CompiledSignal, SignalCatalog, SignalRole } from './catalog.js';
 import { foldText, originalSpan, type FoldedText } from './fold-text.js';
 import { foldWord } from './grammar/lexicon.js';
-import { encodeTokens, matchTokens, type EncodedMessage } from './grammar/token-pattern.js';
+import { encodeTokens, matchTokens, mayMatch, type EncodedMessage } from './grammar/token-pattern.js';
 import { tokenize } from './grammar/tokenize.js';
 import { parseNumber } from './parse-number.js';
 
@@ -130,7 +130,7 @@ const BOTH: ReadonlySet<CatalogLanguage> = new Set(['es', 'en']);
 function matchRules(signal: CompiledSignal, msg: EncodedMessage, original: string, catalog: SignalCatalog, langs: ReadonlySet<CatalogLanguage>): SignalMatch[] {
   const out: SignalMatch[] = [];
   for (const rule of signal.rules) {
-    if (!langs.has(rule.lang)) continue;
+    if (!langs.has(rule.lang) || !mayMatch(rule, msg)) continue;
     for (const span of matchTokens(rule.regex, msg)) {
       if (signal.negatable && isTokenNegated(msg, span.first, tokenNegators(catalog), catalog.negation.window)) continue;
       const start = msg.tokens[span.first]!.start;

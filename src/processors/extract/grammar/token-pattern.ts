@@ -22,8 +22,14 @@ import { BUILTIN_TAGS, classTag, foldWord, type Lexicon } from './lexicon.js';
 import type { StemLanguage } from './stem.js';
 import type { Token } from './tokenize.js';
 
+interface Node { re: string; requires: string[][] }
+
+const wordKey = (w: string) => `w:${w}`;
+
 export interface EncodedMessage {
   tokens: Token[];
+  /** Every tag and `w:word` of the message, for `mayMatch`. */
+  keys: Set<string>;
   /** Tokens joined by spaces, each followed by one space. */
   encoded: string;
   /** Offset of each token in `encoded`. */
@@ -32,13 +38,16 @@ export interface EncodedMessage {
 
 export function encodeTokens(tokens: Token[], lexicon: Lexicon): EncodedMessage {
   const offsets: number[] = [];
+  const keys = new Set<string>();
   let encoded = '';
   for (const t of tokens) {
     offsets.push(encoded.length);
     const tags = lexicon.tags(t);
+    keys.add(wordKey(t.text));
+    for (const tag of tags) keys.add(tag);
     encoded += (tags.length ? `${t.text}#${tags.join('#')}` : t.text) + ' ';
   }
-  return { tokens, encoded, offsets };
+  return { tokens, keys, encoded, offsets };
 }
 
 // A word token: anything but a comma or a sentence end (`|`, `|?`).
@@ -61,20 +70,25 @@ class Parser {
     throw configError(`Invalid signal catalog: ${this.where}: rule '${this.src}': ${msg}`);
   }
 
-  parse(): string {
-    const re = this.alternatives();
+  parse(): Node {
+    const node = this.alternatives();
     if (this.i < this.src.length) this.fail(`unexpected '${this.src[this.i]}' at ${this.i}`);
-    return re;
+    return node;
   }
 
-  private alternatives(): string {
+  private alternatives(): Node {
     const alts = [this.sequence()];
     while (this.src[this.i] === '|') { this.i++; alts.push(this.sequence()); }
-    return alts.length === 1 ? alts[0]! : `(?:${alts.join('|')})`;
+    if (alts.length === 1) return alts[0]!;
+    // Some alternative must match: its first required key, whichever it is.
+    const firsts = alts.map((a) => a.requires[0]);
+    const any = firsts.every((f) => f !== undefined) ? [...new Set(firsts.flat() as string[])] : null;
+    return { re: `(?:${alts.map((a) => a.re).join('|')})`, requires: any ? [any] : [] };
   }
 
-  private sequence(): string {
-    let out = '';
+  private sequence(): Node {
+    let re = '';
+    const requires: string[][] = [];
     let items = 0;
     for (;;) {
       while (this.src[this.i] === ' ') this.i++;
@@ -82,64 +96,78 @@ class Parser {
       if (c === undefined || c === '|' || c === ')') break;
       if (c === '!') {
         this.i++;
-        out += `(?!${this.atom()})`;
+        re += `(?!${this.atom().re})`;
         continue;
       }
-      let atom = this.atom();
-      if (this.src[this.i] === '?') { this.i++; atom = `(?:${atom})?`; }
-      out += atom;
+      const atom = this.atom();
+      if (this.src[this.i] === '?') { this.i++; re += `(?:${atom.re})?`; } else { re += atom.re; requires.push(...atom.requires); }
       items++;
     }
     if (items === 0) this.fail('empty sequence');
-    return out;
+    return { re, requires };
   }
 
-  private atom(): string {
+  private atom(): Node {
     const c = this.src[this.i]!;
+    const plain = (re: string): Node => ({ re, requires: [] });
     if (c === '(') {
       this.i++;
       const inner = this.alternatives();
       if (this.src[this.i] !== ')') this.fail('missing )');
       this.i++;
-      return `(?:${inner})`;
+      return { re: `(?:${inner.re})`, requires: inner.requires };
     }
-    if (c === '^') { this.i++; return String.raw`(?:^|(?<=(?:\|\??|,) ))`; }
-    if (c === '$') { this.i++; return String.raw`(?=$|[|,])`; }
-    if (this.src.startsWith('<q>', this.i)) { this.i += 3; return String.raw`\|\? `; }
+    if (c === '^') { this.i++; return plain(String.raw`(?:^|(?<=(?:\|\??|,) ))`); }
+    if (c === '$') { this.i++; return plain(String.raw`(?=$|[|,])`); }
+    if (this.src.startsWith('<q>', this.i)) { this.i += 3; return plain(String.raw`\|\? `); }
     if (c === '~') {
       const m = /^~(\d{1,2})/.exec(this.src.slice(this.i));
       if (!m) this.fail(`'~' needs a count at ${this.i}`);
       this.i += m[0].length;
-      return `(?:${TOKEN_OR_COMMA}){0,${m[1]}}?`;
+      return plain(`(?:${TOKEN_OR_COMMA}){0,${m[1]}}?`);
     }
-    if (c === ',') { this.i++; return ', '; }
-    if (c === '_') { this.i++; return TOKEN; }
+    if (c === ',') { this.i++; return plain(', '); }
+    if (c === '_') { this.i++; return plain(TOKEN); }
     if (this.src.startsWith('..', this.i)) {
       const m = /^\.\.(\d)/.exec(this.src.slice(this.i));
       if (!m) this.fail(`'..' needs a count 1-9 at ${this.i}`);
       this.i += m[0].length;
-      return `(?:${TOKEN}){0,${m[1]}}?`;
+      return plain(`(?:${TOKEN}){0,${m[1]}}?`);
     }
-    if (this.src.startsWith('{num}', this.i)) { this.i += 5; return `${hasTag('num')}${TOKEN}`; }
+    if (this.src.startsWith('{num}', this.i)) { this.i += 5; return { re: `${hasTag('num')}${TOKEN}`, requires: [['num']] }; }
     if (c === '@') {
       const m = /^@([a-z][a-z0-9_]*)((?:[!+][a-z][a-z0-9_]*)*)/.exec(this.src.slice(this.i));
       if (!m) this.fail(`bad class reference at ${this.i}`);
       this.i += m[0].length;
       const mods = [...(m[2] ?? '').matchAll(/([!+])([a-z][a-z0-9_]*)/g)].map((x) => ({ not: x[1] === '!', cls: x[2]! }));
       for (const cls of [m[1]!, ...mods.map((x) => x.cls)]) if (!this.known(cls)) this.fail(`unknown lexicon class '${cls}'`);
-      return `${hasTag(this.tag(m[1]!))}${mods.map((x) => (x.not ? lacksTag(this.tag(x.cls)) : hasTag(this.tag(x.cls)))).join('')}${TOKEN}`;
+      const tag = this.tag(m[1]!);
+      return { re: `${hasTag(tag)}${mods.map((x) => (x.not ? lacksTag(this.tag(x.cls)) : hasTag(this.tag(x.cls)))).join('')}${TOKEN}`, requires: [[tag]] };
     }
     const m = /^[\p{L}\p{N}'’]+/u.exec(this.src.slice(this.i));
     if (!m) this.fail(`unexpected '${c}' at ${this.i}`);
     this.i += m[0].length;
-    return `${escapeRe(foldWord(m[0]))}(?:#[^ ]*)? `;
+    const word = foldWord(m[0]);
+    return { re: `${escapeRe(word)}(?:#[^ ]*)? `, requires: [[wordKey(word)]] };
   }
 }
 
+/** A rule as a regular expression, with what a message must contain for it to have a chance. */
+export interface TokenPattern {
+  regex: RegExp;
+  /** Every inner list needs one of its keys among the message's (tags and `w:word`s). */
+  requires: string[][];
+}
+
 /** Compiles one rule of language `lang`; `known` says which lexicon classes (and built-in tags) exist. */
-export function compileTokenPattern(source: string, known: (cls: string) => boolean, where = 'catalog', lang: StemLanguage = 'en'): RegExp {
-  const body = new Parser(source.trim(), known, where, lang).parse();
-  return new RegExp(`(?<=^| )${body}`, 'g');
+export function compileTokenPattern(source: string, known: (cls: string) => boolean, where = 'catalog', lang: StemLanguage = 'en'): TokenPattern {
+  const node = new Parser(source.trim(), known, where, lang).parse();
+  return { regex: new RegExp(`(?<=^| )${node.re}`, 'g'), requires: node.requires };
+}
+
+/** Whether the message has what the rule needs: most rules are ruled out without running their regex. */
+export function mayMatch(p: TokenPattern, msg: EncodedMessage): boolean {
+  return p.requires.every((any) => any.some((k) => msg.keys.has(k)));
 }
 
 export interface TokenSpan {
