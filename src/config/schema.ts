@@ -60,7 +60,7 @@ export const windowSchema = z.object({
   maxMessages: int.min(2).default(60),
   maxChars: int.min(200).default(12_000),
   /** Signal ids (from the rules catalog) that emit a snapshot at once. */
-  hotTriggers: csv.default(['asks_price', 'asks_quote', 'asks_demo', 'asks_call', 'asks_visit', 'ready_to_buy']),
+  hotTriggers: csv.default(['asks_quote', 'asks_demo', 'asks_call', 'asks_meeting', 'asks_visit', 'ready_to_buy', 'gives_contact', 'payment_method', 'delivery_to_me']),
   wallClockClose: bool.default(true),
 });
 

@@ -28,7 +28,7 @@ interface ClassIndex {
   stem: Set<string>;
   /** Listed words of 6+ letters, for the one-typo fallback. */
   long: string[];
-  /** Stems of 5+ letters, for the cut-short fallback ("acquirin", "reservat"). */
+  /** Stems of 5+ letters, for the typo fallbacks ("acquirin", "cacnelling"). */
   longStems: string[];
 }
 
@@ -98,8 +98,10 @@ export function compileLexicon(spec: LexiconSpec, where = 'lexicon'): Lexicon {
     if (out.size === 0 && w.length >= 6) {
       // A typo: one edit away from a listed word, or a listed stem cut short or run on by a letter or three.
       for (const [name, ci] of entries) {
-        const st = name.endsWith('~es') ? es : en;
-        if (ci.long.some((x) => x[0] === w[0] && withinOneEdit(w, x)) || ci.longStems.some((x) => (w.startsWith(x) && w.length <= x.length + 3) || (st.length >= 5 && x[0] === st[0] && withinOneEdit(st, x)))) out.add(name);
+        // Spanish derives real words from a stem ("preciosa" from "precio"), so only English gets the cut-short rule.
+        const spanish = name.endsWith('~es');
+        const st = spanish ? es : en;
+        if (ci.long.some((x) => x[0] === w[0] && withinOneEdit(w, x)) || ci.longStems.some((x) => (!spanish && w.startsWith(x) && w.length <= x.length + 2) || (st.length >= 5 && x[0] === st[0] && withinOneEdit(st, x)))) out.add(name);
       }
     }
     if ((w.length >= 5 && w.endsWith('ed') && en !== w) || (t.accentedEnd && w.length >= 4)) out.add('past');
