@@ -129,7 +129,7 @@ export const llmSchema = z.object({
   temperature: z.coerce.number().min(0).max(2).default(0),
   timeoutMs: int.min(100).default(30_000),
   /** A file prompts/<promptVersion>.md. */
-  promptVersion: z.string().default('extract.v1'),
+  promptVersion: z.string().default('extract.v2'),
   tokenizer: z.enum(['o200k_base', 'cl100k_base']).default('o200k_base'),
   maxInputTokens: int.min(500).default(4_000),
   maxOutputTokens: int.min(100).default(1_200),
