@@ -48,8 +48,10 @@ const signalSchema = z.object({
   strength: z.enum(SIGNAL_STRENGTHS).optional(),
   /** Whose messages the signal is looked for in (agent: only acts, as context for the customer's answers). */
   role: z.enum(SIGNAL_ROLES).default('customer'),
-  /** Signal ids that, found in the same message, cancel this one ("order a new card, mine was stolen" is servicing). */
+  /** Signal ids that, found in the same sentence, cancel this one ("order a new card, mine was stolen" is servicing). */
   unless: z.array(z.string()).default([]),
+  /** Where `unless` looks: the sentence of the match (default) or the whole message. */
+  unlessIn: z.enum(['sentence', 'message']).default('sentence'),
   /** Confidence of a single pattern hit (rules are precise but not certain). */
   confidence: z.number().min(0).max(1).default(0.8),
   /** false for signals whose patterns already contain the negation ("not interested"). */
@@ -128,6 +130,7 @@ export interface CompiledSignal {
   strength: SignalStrength | null;
   role: SignalRole;
   unless: string[];
+  unlessIn: 'sentence' | 'message';
   confidence: number;
   negatable: boolean;
   number?: { min?: number; max?: number; unit?: string };
@@ -315,6 +318,7 @@ export function buildCatalog(doc: unknown, resolver: CatalogResolver, where = 'c
       strength: s.category === 'intent' ? s.strength ?? (s.weight >= tiers.qualified ? 'strong' : 'weak') : null,
       role: s.role,
       unless: s.unless,
+      unlessIn: s.unlessIn,
       confidence: s.confidence,
       negatable: s.negatable,
       ...(s.number ? { number: s.number } : {}),

@@ -174,8 +174,25 @@ export function detectSignals(catalog: SignalCatalog, text: string, lang?: strin
     return byRule.length === 0 ? byPattern : [...byPattern, ...byRule.filter((r) => !byPattern.some((p) => p.start <= r.start && r.end <= p.end))];
   });
   if (matches.length === 0) return matches;
-  const fired = new Set(matches.map((m) => m.signalId));
-  matches = matches.filter((m) => !catalog.byId.get(m.signalId)!.unless.some((u) => fired.has(u)));
+  if (matches.some((m) => catalog.byId.get(m.signalId)!.unless.length > 0)) {
+    // `unless` looks in the same sentence (a long message that gives a policy
+    // number to identify the customer still asks to change the plan), or in
+    // the whole message for signals that say so (unlessIn: message).
+    const sentence = sentenceOf(encoded());
+    const firedIn = new Map<string, Set<number>>();
+    for (const m of matches) {
+      let at = firedIn.get(m.signalId);
+      if (!at) firedIn.set(m.signalId, (at = new Set()));
+      at.add(sentence(m.start));
+    }
+    matches = matches.filter((m) => {
+      const def = catalog.byId.get(m.signalId)!;
+      return !def.unless.some((u) => {
+        const at = firedIn.get(u);
+        return at !== undefined && (def.unlessIn === 'message' || at.has(sentence(m.start)));
+      });
+    });
+  }
   if (catalog.hedges.size && matches.some((m) => catalog.hedges.has(m.signalId))) {
     const sentence = sentenceOf(encoded());
     const hedged = new Set(matches.filter((m) => catalog.hedges.has(m.signalId)).map((m) => sentence(m.start)));
