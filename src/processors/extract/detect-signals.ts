@@ -66,6 +66,7 @@ const QUESTION = new Set(['how', 'what', 'where', 'which', 'when', 'como', 'que'
 
 /** A negator among the `window` words before token `first`, inside its clause (which a question word also ends). */
 function isTokenNegated(msg: EncodedMessage, first: number, words: Set<string>, window: number): boolean {
+  if (QUESTION.has(msg.tokens[first]!.text)) return false;
   let seen = 0;
   for (let i = first - 1; i >= 0 && seen < window; i--) {
     const t = msg.tokens[i]!;
