@@ -9,9 +9,6 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { configError } from '../../core/errors.js';
 
-/** The version `active` means when no `scoring promote` wrote scoring/ACTIVE. */
-export const DEFAULT_ACTIVE = 'v2';
-
 export const DEFAULT_SCORING_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../scoring');
 
 const nonNeg = z.number().min(0);
@@ -80,7 +77,7 @@ export function scoringModelPath(nameOrPath: string, dir = DEFAULT_SCORING_DIR):
   if (isAbsolute(nameOrPath) || nameOrPath.includes('/') || /\.ya?ml$/.test(nameOrPath)) return resolve(nameOrPath);
   if (nameOrPath === 'active' || nameOrPath === 'shadow') {
     const pointer = join(dir, nameOrPath.toUpperCase());
-    const target = existsSync(pointer) ? readFileSync(pointer, 'utf8').trim() : nameOrPath === 'active' ? DEFAULT_ACTIVE : '';
+    const target = existsSync(pointer) ? readFileSync(pointer, 'utf8').trim() : nameOrPath === 'active' ? 'v1' : '';
     if (!target) throw configError(`No shadow scoring version: ${pointer} does not exist (write one with \`leadwire scoring recalibrate\`)`);
     return scoringModelPath(target, dir);
   }
