@@ -60,7 +60,7 @@ export const windowSchema = z.object({
   maxMessages: int.min(2).default(60),
   maxChars: int.min(200).default(12_000),
   /** Signal ids (from the rules catalog) that emit a snapshot at once. */
-  hotTriggers: csv.default(['asks_price', 'asks_quote', 'asks_demo', 'asks_call', 'asks_visit', 'ready_to_buy']),
+  hotTriggers: csv.default(['asks_quote', 'asks_demo', 'asks_call', 'asks_meeting', 'asks_visit', 'ready_to_buy', 'gives_contact', 'payment_method', 'delivery_to_me']),
   wallClockClose: bool.default(true),
 });
 
@@ -138,7 +138,7 @@ export const llmSchema = z.object({
   temperature: z.coerce.number().min(0).max(2).default(0),
   timeoutMs: int.min(100).default(30_000),
   /** A file prompts/<promptVersion>.md. */
-  promptVersion: z.string().default('extract.v1'),
+  promptVersion: z.string().default('extract.v2'),
   tokenizer: z.enum(['o200k_base', 'cl100k_base']).default('o200k_base'),
   maxInputTokens: int.min(500).default(4_000),
   maxOutputTokens: int.min(100).default(1_200),

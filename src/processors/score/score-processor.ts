@@ -145,7 +145,7 @@ export function createScoreProcessor(cfg: ScoreConfig, ports: ScorePorts): Proce
           reasons,
           signals: rec.signals.map((s) => ({
             id: s.id, category: s.category, weight: s.weight, confidence: s.confidence,
-            ...(s.value !== undefined ? { value: s.value } : {}), source: s.source, evidence: s.evidence,
+            ...(s.strength ? { strength: s.strength } : {}), ...(s.value !== undefined ? { value: s.value } : {}), source: s.source, evidence: s.evidence,
           })),
           implicit: {
             sharedContact: rec.implicit?.sharedContact ?? false,

@@ -44,6 +44,13 @@ export const scoringModelSchema = z.object({
    * "no me interesa" written after the last buying signal outweighs any sum.
    */
   caps: z.record(z.string(), z.enum(['nurturing', 'unqualified'])).default({}),
+  /**
+   * The tier policy. qualifiedNeedsStrong: qualified needs at least one strong
+   * intent signal (acquisition; a quote, demo, call, meeting or visit asked for
+   * or accepted; purchase terms) that no later withdrawal (a `caps` signal)
+   * took back; weak signals alone stop at nurturing whatever their sum.
+   */
+  policy: z.object({ qualifiedNeedsStrong: z.boolean().default(false) }).strict().default({ qualifiedNeedsStrong: false }),
   /** Segment name → signal ids; a conversation is in the first segment one of whose signals fired. */
   segments: z.record(z.string(), z.array(z.string())).default({}),
 }).strict().superRefine((m, ctx) => {
