@@ -48,6 +48,8 @@ export interface LeadScoreRecord {
   tier: Tier;
   previousTier: Tier | null;
   tierSource: 'rules' | 'llm';
+  /** What decided the tier (the tier policy's rule, with the signal and the customer's words). */
+  basis?: { rule: 'strong_intent' | 'no_strong_intent' | 'withdrawn' | 'capped' | 'score'; signal: string | null; quote: string | null };
   components: { fit: number; intent: number; negative: number; implicit: number; raw: number };
   reasons: { positive: Reason[]; negative: Reason[] };
   signals: SignalSummary[];

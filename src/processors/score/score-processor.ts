@@ -141,6 +141,7 @@ export function createScoreProcessor(cfg: ScoreConfig, ports: ScorePorts): Proce
           tier: res.tier,
           previousTier: prevTier,
           tierSource: res.tierSource,
+          basis: res.basis,
           components: { fit: res.fit, intent: res.intent, negative: res.negative, implicit: res.implicit, raw: res.raw },
           reasons,
           signals: rec.signals.map((s) => ({
