@@ -73,6 +73,12 @@ const answerSchema = z.object({
   customer: z.array(z.string()).min(1),
   /** The signal the answer amounts to, with the customer's words as evidence. */
   signal: z.string(),
+  /**
+   * Signals of the answering message that the answer stands for instead: a
+   * bare "not now" to "would you like to book?" declines that offer, it does
+   * not withdraw everything said before.
+   */
+  replaces: z.array(z.string()).default([]),
 }).strict();
 
 const negationSchema = z.object({
@@ -138,7 +144,7 @@ export interface CompiledSignal {
   rules: CompiledRule[];
 }
 
-export interface CompiledAnswer { agent: Set<string>; customer: Set<string>; signal: string }
+export interface CompiledAnswer { agent: Set<string>; customer: Set<string>; signal: string; replaces: Set<string> }
 
 export type Tier = 'qualified' | 'nurturing' | 'unqualified';
 
@@ -334,6 +340,7 @@ export function buildCatalog(doc: unknown, resolver: CatalogResolver, where = 'c
     for (const id of a.customer) if (!isAct(id, 'customer')) problems.push(`${at}: customer '${id}' is not a customer act (category act)`);
     const target = byId.get(a.signal);
     if (!target || target.category === 'act') problems.push(`${at}: signal '${a.signal}' is not a scoring signal of this catalog`);
+    for (const id of a.replaces) if (!byId.has(id)) problems.push(`${at}: replaces '${id}', which is not a signal of this catalog`);
   });
   for (const h of hedges) if (!isAct(h, 'customer')) problems.push(`${where} hedges: '${h}' is not a customer act`);
   if (problems.length) throw configError(`Invalid signal catalog: ${problems.join('; ')}`, { problems });
@@ -349,7 +356,7 @@ export function buildCatalog(doc: unknown, resolver: CatalogResolver, where = 'c
     signals: compiled,
     byId,
     lexicon: lex,
-    answers: answers.map((a) => ({ agent: new Set(a.agent), customer: new Set(a.customer), signal: a.signal })),
+    answers: answers.map((a) => ({ agent: new Set(a.agent), customer: new Set(a.customer), signal: a.signal, replaces: new Set(a.replaces) })),
     hedges,
   };
 }

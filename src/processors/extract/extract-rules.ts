@@ -49,15 +49,18 @@ export function extractRules(snapshot: ConversationSnapshot, catalog: SignalCata
     }
     if (entry.role !== 'customer') continue;
     const matches = analyze(entry.body, lang, 'customer').matches;
-    for (const m of matches) add(found, catalog.byId.get(m.signalId)!, m, entry.id);
-    if (agentActs.size === 0) continue;
-    for (const answer of catalog.answers) {
-      if (![...answer.agent].some((a) => agentActs.has(a))) continue;
-      const act = matches.find((m) => answer.customer.has(m.signalId));
-      if (!act) continue;
-      const def = catalog.byId.get(answer.signal)!;
-      add(found, def, { quote: act.quote, confidence: def.confidence, ...(act.hedged ? { hedged: true } : {}) }, entry.id);
+    const replaced = new Set<string>();
+    if (agentActs.size > 0) {
+      for (const answer of catalog.answers) {
+        if (![...answer.agent].some((a) => agentActs.has(a))) continue;
+        const act = matches.find((m) => answer.customer.has(m.signalId));
+        if (!act) continue;
+        const def = catalog.byId.get(answer.signal)!;
+        add(found, def, { quote: act.quote, confidence: def.confidence, ...(act.hedged ? { hedged: true } : {}) }, entry.id);
+        for (const id of answer.replaces) replaced.add(id);
+      }
     }
+    for (const m of matches) if (!replaced.has(m.signalId)) add(found, catalog.byId.get(m.signalId)!, m, entry.id);
   }
   // Catalog order keeps the output deterministic for the same input.
   const signals: Signal[] = catalog.signals.filter((d) => found.has(d.id)).map((d) => {

@@ -165,6 +165,15 @@ function positions(rec: ScoringInput): (id: string) => number {
 }
 
 const newestIn = (pos: (id: string) => number) => (s: Signal) => Math.max(...s.evidence.map((e) => pos(e.messageId)).filter(Number.isFinite), Number.NEGATIVE_INFINITY);
+const oldestIn = (pos: (id: string) => number) => (s: Signal) => Math.min(...s.evidence.map((e) => pos(e.messageId)).filter(Number.isFinite), Number.POSITIVE_INFINITY);
+
+/** The cap signals that count: a decline after an accepted commitment does not. */
+function effectiveCaps(rec: ScoringInput, model: ScoringModel, pos: (id: string) => number): Signal[] {
+  const { declines, commitments } = model.policy;
+  const committedAt = Math.min(...rec.signals.filter((s) => commitments.includes(s.id)).map(oldestIn(pos)), Number.POSITIVE_INFINITY);
+  const newest = newestIn(pos);
+  return rec.signals.filter((s) => model.caps[s.id] && !(declines.includes(s.id) && committedAt < newest(s)));
+}
 
 /** The lowest cap among cap signals whose newest evidence comes after every positive intent evidence. */
 export function capTier(rec: ScoringInput, model: ScoringModel, contributions: Contribution[]): { tier: Tier; signal: Signal } | null {
@@ -174,9 +183,9 @@ export function capTier(rec: ScoringInput, model: ScoringModel, contributions: C
   let lastBuying = Number.NEGATIVE_INFINITY;
   for (const s of rec.signals) if (positiveIds.has(s.id)) lastBuying = Math.max(lastBuying, newest(s));
   let cap: { tier: Tier; signal: Signal } | null = null;
-  for (const s of rec.signals) {
-    const c = model.caps[s.id];
-    if (!c || !(newest(s) > lastBuying)) continue;
+  for (const s of effectiveCaps(rec, model, positions(rec))) {
+    const c = model.caps[s.id]!;
+    if (!(newest(s) > lastBuying)) continue;
     if (cap === null || TIER_ORDER.indexOf(c) < TIER_ORDER.indexOf(cap.tier)) cap = { tier: c, signal: s };
   }
   return cap;
@@ -198,7 +207,7 @@ export function standingStrongIntent(rec: ScoringInput, model: ScoringModel, con
     if (strong === null || at > strongAt || (at === strongAt && c.points > strong.points)) { strong = c; strongAt = at; }
   }
   if (!strong) return { strong: null, withdrawnBy: null };
-  for (const s of rec.signals) if (model.caps[s.id] && newest(s) > strongAt) return { strong: null, withdrawnBy: s };
+  for (const s of effectiveCaps(rec, model, positions(rec))) if (newest(s) > strongAt) return { strong: null, withdrawnBy: s };
   return { strong, withdrawnBy: null };
 }
 

@@ -50,7 +50,16 @@ export const scoringModelSchema = z.object({
    * or accepted; purchase terms) that no later withdrawal (a `caps` signal)
    * took back; weak signals alone stop at nurturing whatever their sum.
    */
-  policy: z.object({ qualifiedNeedsStrong: z.boolean().default(false) }).strict().default({ qualifiedNeedsStrong: false }),
+  policy: z.object({
+    qualifiedNeedsStrong: z.boolean().default(false),
+    /**
+     * Cap signals that decline one offer of the agent, and the commitments they
+     * cannot take back: a "no" to an offer withdraws what the customer asked
+     * for, not a purchase they had already accepted before it.
+     */
+    declines: z.array(z.string()).default([]),
+    commitments: z.array(z.string()).default([]),
+  }).strict().default({ qualifiedNeedsStrong: false, declines: [], commitments: [] }),
   /** Segment name → signal ids; a conversation is in the first segment one of whose signals fired. */
   segments: z.record(z.string(), z.array(z.string())).default({}),
 }).strict().superRefine((m, ctx) => {

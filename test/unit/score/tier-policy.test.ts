@@ -57,6 +57,16 @@ describe('tier policy (scoring v2)', () => {
     expect(again.tier).toBe('qualified');
   });
 
+  it('a decline withdraws what was asked for, not a purchase already accepted before it', () => {
+    const asked = record([sig('ready_to_buy', 'intent', 4, '1', 'strong'), sig('declines_offer', 'negative', -1, '2')]);
+    expect(scoreSignals(asked, v2, T).tier).toBe('nurturing');
+    const accepted = record([sig('accepts_offer', 'intent', 4, '1', 'strong'), sig('declines_offer', 'negative', -1, '2')]);
+    expect(scoreSignals(accepted, v2, T).tier).toBe('qualified');
+    // A plain withdrawal still takes an accepted offer back.
+    const withdrawn = record([sig('accepts_offer', 'intent', 4, '1', 'strong'), sig('withdraws', 'negative', -1, '2')]);
+    expect(scoreSignals(withdrawn, v2, T).tier).toBe('nurturing');
+  });
+
   it('the LLM may lift a lead to qualified only if a strong intent stands', () => {
     const weak = record([sig('interested', 'intent', 2, '1', 'weak')], {
       extractor: { rules: 'default@2', llm: { model: 'm', promptVersion: 'extract.v2' } },
