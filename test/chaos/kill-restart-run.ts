@@ -94,6 +94,14 @@ export interface KillRestartSummary {
   ok: boolean;
 }
 
+/**
+ * Settings every chaos run uses. Results depend on event time only; every signals record gets a
+ * lead score (no immaterial change held back), so the stage check can demand one for each.
+ */
+export const CHAOS_RUN_VARS = {
+  WINDOW_WALL_CLOCK_CLOSE: 'false', SCORE_MATERIAL_DELTA: '0', KAFKA_SESSION_TIMEOUT_MS: '6000', KAFKA_COMMIT_INTERVAL_MS: '100',
+} as const;
+
 function runConfig(app: string, s: StackSettings, partitions: number): { vars: Record<string, string>; config: Config } {
   const e = stackEndpoints(s);
   const vars: Record<string, string> = {
@@ -102,9 +110,7 @@ function runConfig(app: string, s: StackSettings, partitions: number): { vars: R
     LEADWIRE_TOPIC_MESSAGES: `${app}.messages`, LEADWIRE_TOPIC_CONVERSATIONS: `${app}.conversations`, LEADWIRE_TOPIC_SIGNALS: `${app}.signals`,
     LEADWIRE_TOPIC_LEAD_SCORES: `${app}.scores`, LEADWIRE_TOPIC_LEAD_EVENTS: `${app}.events`, LEADWIRE_TOPIC_FEEDBACK: `${app}.feedback`,
     LEADWIRE_TOPIC_DLQ: `${app}.dlq`,
-    // Results depend on event time only, so the chaos run and the clean run must agree.
-    WINDOW_WALL_CLOCK_CLOSE: 'false',
-    KAFKA_SESSION_TIMEOUT_MS: '6000', KAFKA_COMMIT_INTERVAL_MS: '100',
+    ...CHAOS_RUN_VARS,
   };
   return { vars, config: loadConfig(vars) };
 }
