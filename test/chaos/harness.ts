@@ -154,6 +154,8 @@ export interface Lag {
   total: number;
   /** The largest per-partition lag. */
   max: number;
+  /** Committed offsets, summed over partitions: grows as the group works. */
+  committed: number;
 }
 
 /**
@@ -166,15 +168,16 @@ export async function groupLag(kafka: Kafka, groupId: string, topic: string): Pr
     return await withAdmin(kafka, async (a) => {
       const ends = await a.fetchTopicOffsets(topic);
       const committed = (await a.fetchOffsets({ groupId, topics: [topic] }))[0]?.partitions ?? [];
-      let total = 0, max = 0;
+      let total = 0, max = 0, sum = 0;
       for (const e of ends) {
         const c = committed.find((p) => p.partition === e.partition);
         const co = c && Number(c.offset) >= 0 ? Number(c.offset) : Number(e.low);
         const lag = Math.max(0, Number(e.high) - co);
         total += lag;
         max = Math.max(max, lag);
+        sum += co;
       }
-      return { total, max };
+      return { total, max, committed: sum };
     });
   } catch {
     return undefined;

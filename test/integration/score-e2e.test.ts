@@ -6,7 +6,7 @@
 // posted on the topic changes the stored labels.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { createTopics, env, kafka, reader, startGroupAtEnd, uniqueId, waitFor, withAdmin } from '../helpers/kafka-kit.js';
+import { caughtUp, createTopics, env, kafka, reader, startGroupAtEnd, uniqueId, waitFor, withAdmin } from '../helpers/kafka-kit.js';
 import { spawnWorker, type Worker } from '../helpers/worker.js';
 import { loadConfig } from '../../src/config/load.js';
 import { sourceTopic } from '../../src/config/schema.js';
@@ -44,8 +44,8 @@ describe('score end to end on the real stack', () => {
   const conv = (BigInt(9_100_000_000_000) + BigInt(Date.now() % 1_000_000_000)).toString();
   const conv2 = (BigInt(conv) + 1n).toString();
 
-  const start = (name: string, stages: string[]) => {
-    const w = spawnWorker(stages, { ...vars, LEADWIRE_INSTANCE_ID: name }, `${app}-${name}-${Date.now()}`);
+  const start = (name: string, stages: string[], extra: Record<string, string> = {}) => {
+    const w = spawnWorker(stages, { ...vars, ...extra, LEADWIRE_INSTANCE_ID: name }, `${app}-${name}-${Date.now()}`);
     workers.set(name, w);
     return w;
   };
@@ -105,26 +105,50 @@ describe('score end to end on the real stack', () => {
     expect(out.of(t.dlq)).toHaveLength(0);
   }, 120_000);
 
-  it('SIGKILL and restart of every worker: no lead event twice, one alert per conversation and tier', async () => {
+  it('SIGKILL of every worker while its transaction is open: no lead event twice, one alert per conversation and tier', async () => {
+    // Transactions held open for 4 s (instead of 100 ms), so a kill lands inside one for sure.
+    // Open is observed, not assumed: a read-uncommitted reader sees a stage's output before a
+    // read-committed one does; killed then, the transaction is aborted and its records stay
+    // visible only to the read-uncommitted reader.
+    // Every signals record gets a lead score here (no immaterial change held back), so score has output to kill in.
+    const slow = { KAFKA_COMMIT_INTERVAL_MS: '4000', SCORE_MATERIAL_DELTA: '0' };
+    const outputs: Record<string, string> = { ingest: t.conversations, extract: t.signals, score: t.leadScores };
+    const dirty = await reader(Object.values(outputs), { fromEnd: true, readUncommitted: true });
+    const clean = await reader(Object.values(outputs), { fromEnd: true });
     for (const [name, stages] of Object.entries(STAGES)) {
-      await workers.get(name)!.kill9();
-      start(name, stages);
+      await workers.get(name)!.term();
+      start(name, stages, slow);
     }
     await stable(Object.values(STAGES).flatMap(groupsOf), 90_000);
-    // More of the same conversation: a new snapshot, still qualified → no new event.
+    const open = (topic: string) => dirty.of(topic).length > clean.of(topic).length;
+    const killedOpen: string[] = [];
+    const killWhileOpen = async (name: string) => {
+      const topic = outputs[name]!;
+      await waitFor(() => open(topic), GAP_MS + 60_000, `${name}: an open transaction on ${topic}`);
+      await workers.get(name)!.kill9();
+      killedOpen.push(name);
+      start(name, STAGES[name]!, slow);
+    };
+    // More of the same conversation: a new snapshot, still qualified → no new event. Each stage is
+    // killed while the transaction carrying that snapshot's record is open, then restarts and redoes it.
     await say(conv, 'customer', 'Somos una fábrica en Medellín, quiero comprar este mes');
+    await killWhileOpen('ingest');
+    await killWhileOpen('extract');
+    await killWhileOpen('score');
     // A second conversation proves the restarted pipeline runs.
     await say(conv2, 'customer', 'Quiero una cotización de 20 equipos, ¿me llaman hoy?');
     await out.waitFor(() => events().some((e) => e.conversationId === conv2 && e.toTier === 'qualified'), GAP_MS + 60_000, 'the second conversation qualified');
-    await out.waitFor(() => scores().filter((s) => s.conversationId === conv).length >= 1, 10_000, 'scores');
-    // Let anything that could repeat arrive: the gap, a wall-clock close and a commit.
-    await new Promise((r) => setTimeout(r, GAP_MS + 4000));
-    // Kill the score worker once more between snapshots.
-    await workers.get('score')!.kill9();
-    start('score', STAGES.score!);
-    await stable(groupsOf(STAGES.score!), 60_000);
-    await new Promise((r) => setTimeout(r, 3000));
+    // Nothing more will arrive: each stage has committed its input, and the readers reached the ends.
+    for (const [stage, input] of [[STAGE.window, t.messages], [STAGE.extract, t.conversations], [STAGE.score, t.signals]] as const) {
+      await caughtUp(`${app}-${stage}`, input, 60_000, { transactional: true });
+    }
+    for (const r of [out, dirty, clean]) await r.readToEnd();
 
+    expect(killedOpen).toEqual(['ingest', 'extract', 'score']);
+    // Each kill aborted records that a read-committed consumer never saw.
+    for (const topic of Object.values(outputs)) expect(dirty.of(topic).length, topic).toBeGreaterThan(clean.of(topic).length);
+    await dirty.close();
+    await clean.close();
     const evs = events().filter((e) => e.conversationId === conv || e.conversationId === conv2);
     const ids = evs.map((e) => e.eventId);
     expect(new Set(ids).size).toBe(ids.length);
@@ -135,6 +159,8 @@ describe('score end to end on the real stack', () => {
     }
     const sc = scores().filter((s) => s.conversationId === conv);
     expect(new Set(sc.map((s) => s.eventId)).size).toBe(sc.length);
+    // The snapshot whose transactions were aborted three times was still scored, once.
+    expect(sc.length).toBeGreaterThanOrEqual(2);
   }, 300_000);
 
   it('lead scores reach the analytics tables; feedback on the topic changes the stored labels', async () => {
