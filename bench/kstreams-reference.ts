@@ -1,16 +1,18 @@
 // leadwire normalize + window against a Kafka Streams reference doing the same
 // work (bench/kstreams: parse the Debezium JSON envelope, re-key by conversation
 // through a repartition topic, bounded transcript per conversation in a
-// changelogged store, snapshot after a 90 s event-time gap; exactly-once v2),
-// on the same realistic input, in the same run. Prints leadwire/KStreams.
-//   node bin/run-ts.js bench/kstreams-reference.ts [--quick | --messages N] [--json]
+// changelogged store with the record cache on, snapshot after a 90 s event-time
+// gap; exactly-once v2, leadwire's commit interval), on the same realistic input,
+// in the same run. Rounds alternate which side runs first (this machine's load
+// drifts); prints the median leadwire/KStreams ratio and its range.
+//   node bin/run-ts.js bench/kstreams-reference.ts [--quick | --messages N] [--rounds N (default 5)] [--json]
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import {
-  benchKafka, brokers, createTopics, deleteTopics, groupLag, median, pollUntil, roundsArg, runMain, topicEnd, uniqueId, withAdmin,
+  benchConfig, benchKafka, brokers, createTopics, deleteTopics, groupLag, median, pollUntil, roundsArg, runMain, topicEnd, uniqueId, withAdmin,
   type BenchArgs, type BenchResult,
 } from './lib/common.js';
 import { pipelineThroughput } from './lib/pipeline-bench.js';
@@ -46,11 +48,11 @@ interface ReferenceRun { msgsPerSec: number; ms: number; startMs: number; repart
  * the same transactions). Timed from its first parsed record (the app prints
  * the wall time), so JVM start and group join count for neither side.
  */
-async function runReference(app: string, input: string, output: string, expected: number): Promise<ReferenceRun> {
+async function runReference(app: string, input: string, output: string, expected: number, commitIntervalMs: number): Promise<ReferenceRun> {
   const stateDir = mkdtempSync(join(tmpdir(), 'leadwire-kstreams-'));
   const started = Date.now();
   const java = spawn('java', ['-Xmx512m', '-cp', `${JAR}:${join(DIR, 'target', 'lib')}/*`, 'dev.leadwire.bench.KStreamsReference'], {
-    env: { ...process.env, BOOTSTRAP: brokers().join(','), APP_ID: app, INPUT_TOPIC: input, OUTPUT_TOPIC: output, STATE_DIR: stateDir, PARTITIONS: '6' },
+    env: { ...process.env, BOOTSTRAP: brokers().join(','), APP_ID: app, INPUT_TOPIC: input, OUTPUT_TOPIC: output, STATE_DIR: stateDir, PARTITIONS: '6', COMMIT_INTERVAL_MS: String(commitIntervalMs) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let first = 0;
@@ -108,21 +110,30 @@ async function referenceRound(args: BenchArgs): Promise<ReferenceRun> {
   await createTopics(kafka, [{ name: input, partitions: 1 }, { name: output, partitions: 6 }]);
   try {
     await produceAll(kafka, input, records);
-    return await runReference(app, input, output, records.length);
+    // The commit interval leadwire runs with in pipelineThroughput (KAFKA_COMMIT_INTERVAL_MS).
+    return await runReference(app, input, output, records.length, benchConfig(app).config.kafka.commitIntervalMs);
   } finally {
     // Input, output and the app's internal topics (<app>-messages-repartition, <app>-*-changelog).
     await deleteTopics(kafka, app);
   }
 }
 
-// `--rounds N`: alternate the two N times and take the median ratio (this machine's load moves a single pair by ±30 %).
-export async function run(args: BenchArgs, rounds = roundsArg(1)): Promise<BenchResult> {
+/** At least this many rounds for a figure that is quoted: one pair moves by ±30 % with this machine's load. */
+export const KSTREAMS_ROUNDS = 5;
+
+/** Which side runs first in round `r`: they take turns, so a drift in load favours neither. */
+export const leadwireFirst = (r: number): boolean => r % 2 === 1;
+
+// `--rounds N`: N rounds, alternating which side goes first; the median ratio and the range are reported.
+export async function run(args: BenchArgs, rounds = roundsArg(args.quick ? 1 : KSTREAMS_ROUNDS)): Promise<BenchResult> {
   const build = buildReferenceJar();
-  const pairs: Array<{ ks: ReferenceRun; lw: BenchResult; ratio: number }> = [];
+  const pairs: Array<{ ks: ReferenceRun; lw: BenchResult; ratio: number; first: 'leadwire' | 'kstreams' }> = [];
   for (let r = 0; r < rounds; r++) {
-    const ks = await referenceRound(args);
-    const lw = await pipelineThroughput(args);
-    pairs.push({ ks, lw, ratio: lw.value / ks.msgsPerSec });
+    let ks: ReferenceRun;
+    let lw: BenchResult;
+    if (leadwireFirst(r)) { lw = await pipelineThroughput(args); ks = await referenceRound(args); } else { ks = await referenceRound(args); lw = await pipelineThroughput(args); }
+    pairs.push({ ks, lw, ratio: lw.value / ks.msgsPerSec, first: leadwireFirst(r) ? 'leadwire' : 'kstreams' });
+    console.error(`kstreams round ${r + 1}/${rounds} (${pairs.at(-1)!.first} first): leadwire ${Math.round(lw.value)} msg/s, Kafka Streams ${Math.round(ks.msgsPerSec)} msg/s, ratio ${pairs.at(-1)!.ratio.toFixed(3)}`);
   }
   const ratio = median(pairs.map((p) => p.ratio));
   const mid = pairs.find((p) => p.ratio === ratio) ?? pairs[0]!;
@@ -137,7 +148,10 @@ export async function run(args: BenchArgs, rounds = roundsArg(1)): Promise<Bench
     pass: ratio >= KSTREAMS_TARGET,
     details: {
       messages: args.messages, rounds,
+      ratioMin: Number(Math.min(...pairs.map((p) => p.ratio)).toFixed(3)), ratioMax: Number(Math.max(...pairs.map((p) => p.ratio)).toFixed(3)),
       roundRatios: pairs.map((p) => Number(p.ratio.toFixed(3))),
+      roundFirst: pairs.map((p) => p.first),
+      recordCache: true, commitIntervalMs: benchConfig('bench-ks').config.kafka.commitIntervalMs,
       roundRates: pairs.map((p) => ({ leadwire: Math.round(p.lw.value), kstreams: Math.round(p.ks.msgsPerSec) })),
       kstreamsMs: Math.round(ks.ms), kstreamsStartToFirstRecordMs: ks.startMs, kstreamsRepartitionEnd: ks.repartitioned,
       kstreamsSnapshotsAtLastProgress: ks.snapshots, jarBuilt: build.built, jarBuildMs: build.ms,

@@ -286,6 +286,7 @@ export async function runKillRestartChaos(o: KillRestartOptions): Promise<KillRe
     // A worker is killed again only after it has committed work since it started: otherwise a stage
     // with a backlog would be killed at every turn while still joining its group, and never work.
     const committedAtStart = new Map<string, number>();
+    const lastKilled = new Map<string, number>();
     while (!chaosError && (!insertDone || !connectRestart || !brokerRestart || sup.counts.kills < o.minKills)) {
       if (Date.now() > chaosDeadline) throw new Error(`chaos did not finish in time: rows ${inserted}, messages ${seenMessages.size}, connect ${!!connectRestart}, broker ${!!brokerRestart}`);
       await sleep(Math.max(0, nextKill - Date.now()));
@@ -296,8 +297,13 @@ export async function runKillRestartChaos(o: KillRestartOptions): Promise<KillRe
       const eligible = CHAOS_STAGES.filter((st) => sup.uptimeMs(st) >= o.minUptimeMs && (of(st)?.committed ?? -1) > (committedAtStart.get(st) ?? -1));
       if (eligible.length === 0) continue;
       const busy = eligible.filter((st) => (of(st)?.max ?? 0) > 1);
+      // Spread over the stages: the least recently killed of the pool (ties at random), so one slow
+      // starter is not the only stage that dies.
       const pool = busy.length ? busy : eligible;
-      const stage = pool[Math.floor(random() * pool.length)]!;
+      const oldest = Math.min(...pool.map((st) => lastKilled.get(st) ?? 0));
+      const candidates = pool.filter((st) => (lastKilled.get(st) ?? 0) === oldest);
+      const stage = candidates[Math.floor(random() * candidates.length)]!;
+      lastKilled.set(stage, Date.now());
       await sup.kill9(stage);
       if (busy.length) killsInFlight++;
       // What it had committed when it died: its successor must commit more before it is killed in turn.
