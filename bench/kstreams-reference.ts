@@ -125,7 +125,7 @@ export const KSTREAMS_ROUNDS = 5;
 export const leadwireFirst = (r: number): boolean => r % 2 === 1;
 
 // `--rounds N`: N rounds, alternating which side goes first; the median ratio and the range are reported.
-export async function run(args: BenchArgs, rounds = roundsArg(args.quick ? 1 : KSTREAMS_ROUNDS)): Promise<BenchResult> {
+export async function run(args: BenchArgs, rounds = roundsArg(KSTREAMS_ROUNDS)): Promise<BenchResult> {
   const build = buildReferenceJar();
   const pairs: Array<{ ks: ReferenceRun; lw: BenchResult; ratio: number; first: 'leadwire' | 'kstreams' }> = [];
   for (let r = 0; r < rounds; r++) {

@@ -24,6 +24,8 @@ export function parseArgs(argv = process.argv.slice(2), full = 100_000): BenchAr
 
 export interface BenchResult {
   name: string;
+  /** The bench/run-all.ts entry that measured it (its `--only` name). */
+  bench?: string;
   /** What `value` is (msg/s, ms, MB). */
   unit: string;
   value: number;

@@ -29,6 +29,8 @@ import {
 } from './harness.js';
 
 export const CHAOS_STAGES = [STAGE.normalize, STAGE.window, STAGE.extract, STAGE.score];
+/** Records a restarted worker commits before it may be killed again (unless it has caught up). */
+const MIN_PROGRESS = 200;
 
 export interface KillRestartOptions {
   stack: StackSettings;
@@ -294,7 +296,10 @@ export async function runKillRestartChaos(o: KillRestartOptions): Promise<KillRe
       chaosStep();
       const lag = await lags();
       const of = (st: string) => lag[(CHAOS_STAGES as string[]).indexOf(st)];
-      const eligible = CHAOS_STAGES.filter((st) => sup.uptimeMs(st) >= o.minUptimeMs && (of(st)?.committed ?? -1) > (committedAtStart.get(st) ?? -1));
+      // Up for minUptime and, since its start, either a real share of work committed or caught up:
+      // a worker is not killed again straight after its first small transaction.
+      const worked = (st: string) => (of(st)?.committed ?? -1) - (committedAtStart.get(st) ?? -1) >= MIN_PROGRESS || (of(st)?.max ?? 2) <= 1;
+      const eligible = CHAOS_STAGES.filter((st) => sup.uptimeMs(st) >= o.minUptimeMs && worked(st));
       if (eligible.length === 0) continue;
       const busy = eligible.filter((st) => (of(st)?.max ?? 0) > 1);
       // Spread over the stages: the least recently killed of the pool (ties at random), so one slow

@@ -54,7 +54,7 @@ describe('chaos (short form)', () => {
     expect(s.mismatchExamples).toEqual([]);
     expect(s.tierMismatches).toBe(0);
     expect(s.dlq).toBe(0);
-  }, 420_000);
+  }, 600_000);
 
   it('30% of LLM calls failing: no stage stalls, degraded results are marked, every degraded conversation is extracted again', async () => {
     const s = await runLlmOutageChaos({ stack, ...LLM_CI_DEFAULTS, logDir, say });
