@@ -241,11 +241,11 @@ export function printResult(r: BenchResult): void {
 }
 
 /** Runs a benchmark as a script: prints its result (or the JSON with --json) and exits. */
-export async function runMain(fn: (args: BenchArgs) => Promise<BenchResult>): Promise<void> {
+export async function runMain(fn: (args: BenchArgs) => Promise<BenchResult | BenchResult[]>): Promise<void> {
   const args = parseArgs();
   try {
     const r = await fn(args);
-    if (args.json) console.log(JSON.stringify(r)); else printResult(r);
+    if (args.json) console.log(JSON.stringify(r)); else for (const x of [r].flat()) printResult(x);
     process.exit(0);
   } catch (err) {
     console.error(err);
