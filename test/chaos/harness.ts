@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { Kafka, logLevel, type Admin, type Consumer } from 'kafkajs';
 import pg from 'pg';
 import { resolveSettings, stackEndpoints, type StackSettings } from '../../src/stack/settings.js';
@@ -247,6 +248,8 @@ export interface StageWorker {
   instanceId: string;
   proc: ChildProcess;
   startedAt: number;
+  /** When it logged its partitions assigned and restored (0 before): a worker starts slowly on a loaded machine. */
+  readyAt: number;
 }
 
 /**
@@ -271,7 +274,9 @@ export function createSupervisor(opts: { stages: string[]; env: Record<string, s
     });
     proc.stdout!.pipe(out);
     proc.stderr!.pipe(out);
-    const w: StageWorker = { stage, instanceId, proc, startedAt: Date.now() };
+    const w: StageWorker = { stage, instanceId, proc, startedAt: Date.now(), readyAt: 0 };
+    const watch = createInterface({ input: proc.stdout! });
+    watch.on('line', (l) => { if (!w.readyAt && l.includes('"msg":"partitions assigned and restored"')) { w.readyAt = Date.now(); watch.close(); } });
     counts.starts++;
     proc.once('exit', (code, signal) => {
       if (expected.has(proc) || stopping) return;
@@ -289,8 +294,8 @@ export function createSupervisor(opts: { stages: string[]; env: Record<string, s
     counts,
     killsByStage,
     startAll() { for (const s of opts.stages) start(s); },
-    /** How long the stage's current worker has been running. */
-    uptimeMs(stage: string): number { const w = workers.get(stage); return w ? Date.now() - w.startedAt : 0; },
+    /** How long the stage's current worker has been working: since it had its partitions assigned and restored (0 before). */
+    uptimeMs(stage: string): number { const w = workers.get(stage); return w?.readyAt ? Date.now() - w.readyAt : 0; },
     /** kill -9 of the stage's worker, then a new one with the same instance id. */
     async kill9(stage: string): Promise<void> {
       const w = workers.get(stage);
