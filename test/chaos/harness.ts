@@ -5,7 +5,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { Kafka, logLevel, type Admin, type Consumer } from 'kafkajs';
 import pg from 'pg';
 import { resolveSettings, stackEndpoints, type StackSettings } from '../../src/stack/settings.js';
@@ -257,6 +256,9 @@ export interface StageWorker {
  * restarted worker fences its predecessor. A worker that exits on its own (e.g. while the broker is
  * down) is started again after `restartDelayMs`, like an orchestrator would.
  */
+/** What a stage worker logs once its partitions are assigned and their state restored. */
+const READY_LINE = '"msg":"partitions assigned and restored"';
+
 export function createSupervisor(opts: { stages: string[]; env: Record<string, string>; logDir: string; say: Say; restartDelayMs?: number }) {
   mkdirSync(opts.logDir, { recursive: true });
   const workers = new Map<string, StageWorker>();
@@ -275,8 +277,14 @@ export function createSupervisor(opts: { stages: string[]; env: Record<string, s
     proc.stdout!.pipe(out);
     proc.stderr!.pipe(out);
     const w: StageWorker = { stage, instanceId, proc, startedAt: Date.now(), readyAt: 0 };
-    const watch = createInterface({ input: proc.stdout! });
-    watch.on('line', (l) => { if (!w.readyAt && l.includes('"msg":"partitions assigned and restored"')) { w.readyAt = Date.now(); watch.close(); } });
+    // A listener of its own beside the pipe to the log (closing a readline interface would pause
+    // the stream, and a worker blocked on its stdout stalls).
+    let tail = '';
+    const onData = (d: Buffer) => {
+      tail = (tail + d.toString()).slice(-4096);
+      if (tail.includes(READY_LINE)) { w.readyAt = Date.now(); proc.stdout!.off('data', onData); }
+    };
+    proc.stdout!.on('data', onData);
     counts.starts++;
     proc.once('exit', (code, signal) => {
       if (expected.has(proc) || stopping) return;
