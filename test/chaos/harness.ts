@@ -277,14 +277,14 @@ export function createSupervisor(opts: { stages: string[]; env: Record<string, s
     proc.stdout!.pipe(out);
     proc.stderr!.pipe(out);
     const w: StageWorker = { stage, instanceId, proc, startedAt: Date.now(), readyAt: 0 };
-    // A listener of its own beside the pipe to the log (closing a readline interface would pause
-    // the stream, and a worker blocked on its stdout stalls).
+    // Its log (stderr) says when it is ready. A listener of its own beside the pipe to the log file
+    // (closing a readline interface would pause the stream, and a worker blocked on a write stalls).
     let tail = '';
     const onData = (d: Buffer) => {
       tail = (tail + d.toString()).slice(-4096);
-      if (tail.includes(READY_LINE)) { w.readyAt = Date.now(); proc.stdout!.off('data', onData); }
+      if (tail.includes(READY_LINE)) { w.readyAt = Date.now(); proc.stderr!.off('data', onData); }
     };
-    proc.stdout!.on('data', onData);
+    proc.stderr!.on('data', onData);
     counts.starts++;
     proc.once('exit', (code, signal) => {
       if (expected.has(proc) || stopping) return;
