@@ -55,7 +55,13 @@ function figure(r: ResultLike): string {
 
 function target(r: ResultLike): string {
   if (reported(r)) return 'none (report)';
-  if (r.target.kind === 'ratio>=') return `≥ ${num(r.target.value)}, ${r.pass ? 'met' : 'missed'}`;
+  if (r.target.kind === 'ratio>=') {
+    // A figure of several rounds meets its target only as far as its rounds do.
+    const min = r.details.ratioMin;
+    const max = r.details.ratioMax;
+    if (typeof min === 'number' && typeof max === 'number' && min < r.target.value && max >= r.target.value) return `≥ ${num(r.target.value)}: median ${r.pass ? 'above' : 'below'}, rounds on both sides`;
+    return `≥ ${num(r.target.value)}, ${r.pass ? 'met' : 'missed'}`;
+  }
   return `≤ ${num(r.target.value)} ${r.unit}, ${r.pass ? 'met' : 'missed'}`;
 }
 
