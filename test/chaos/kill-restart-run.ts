@@ -67,7 +67,7 @@ export const FULL_DEFAULTS = {
 } satisfies Partial<KillRestartOptions>;
 
 export const CI_DEFAULTS = {
-  messages: 20_000, seed: 7, partitions: 4, insertRate: 300, killEveryMs: 2_500, minKills: 10, minKillsInFlight: 5, minUptimeMs: 6_000,
+  messages: 20_000, seed: 7, partitions: 4, insertRate: 300, killEveryMs: 2_500, minKills: 10, minKillsInFlight: 3, minUptimeMs: 6_000,
   connectRestartAt: 0.2, brokerRestartAt: 0.5, connectSignal: 'term', brokerSignal: 'term', drainTimeoutMs: 180_000,
 } satisfies Partial<KillRestartOptions>;
 
