@@ -1,13 +1,20 @@
-// Retrieval check of the local embedder on DSTC11 insurance utterances: for a
-// handful of intent queries, the share of the 10 nearest utterances that have
-// that intent (precision@10). It shows what hashed n-grams are worth next to
-// a real embedding model; the number goes in docs/embeddings.md.
-//   node bin/run-ts.js bench/embed-retrieval.ts [--json] [--dataset path/to/utterances.jsonl]
+// Retrieval precision@10 of an embedder on labelled data in datasets/: does a text's nearest
+// neighbours share its label? The index is every item embedded as the embed stage stores it (a
+// passage, in batches); each query is embedded alone as search embeds it (a query). The same queries
+// and the same index for every embedder, so the figures compare embedders and nothing else.
+//   - dstc11-insurance: 913 customer utterances, label = intent (29); every utterance is a query
+//     (its own point left out), plus ten hand-written intent queries.
+//   - sgd-dstc8: 2,659 conversations (their customer side), label = the first intent the user took
+//     up (41 service:intent pairs), and the lead label (high / medium / low) that the
+//     similarity-to-good-leads feature votes with; every conversation is a query.
+//   node bin/run-ts.js bench/embed-retrieval.ts [--embedder local|onnx] [--json]
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createLocalEmbedder } from '../src/adapters/embedder/local-embedder.js';
+import { createOnnxEmbedder } from '../src/adapters/embedder/onnx-embedder.js';
 import { createMemoryVectorStore } from '../src/adapters/vector-store/memory-vector-store.js';
 import type { Embedder } from '../src/adapters/embedder/embedder.js';
+import { datasetsDir } from '../src/eval/datasets.js';
 
 export const RETRIEVAL_QUERIES: Array<{ query: string; intent: string }> = [
   { query: 'I want a quote for my car', intent: 'GetQuote' },
@@ -22,58 +29,109 @@ export const RETRIEVAL_QUERIES: Array<{ query: string; intent: string }> = [
   { query: 'I need proof of insurance', intent: 'RequestProofOfInsurance' },
 ];
 
-export interface RetrievalResult {
-  name: string;
-  embedder: string;
-  utterances: number;
-  k: number;
-  meanPrecision: number;
-  /** Precision a random ranking would get: the intent's share of the utterances, averaged. */
+export interface Item { id: string; text: string; labels: Record<string, string> }
+
+export interface PrecisionFigure {
+  /** Mean over queries of the share of the k nearest with the query's label. */
+  precision: number;
+  /** What a random ranking gets: the mean share of the query's label among the other items. */
   randomBaseline: number;
-  perQuery: Array<{ query: string; intent: string; precision: number; share: number }>;
+  queries: number;
 }
 
-const defaultDataset = fileURLToPath(new URL('../../shared/datasets/dstc11-insurance/utterances.jsonl', import.meta.url));
+export interface RetrievalResult {
+  dataset: string;
+  embedder: string;
+  items: number;
+  k: number;
+  /** Per label kind (intent, lead label): leave-one-out precision@k with every item as a query. */
+  leaveOneOut: Record<string, PrecisionFigure>;
+  /** dstc11 only: the hand-written intent queries. */
+  handQueries?: PrecisionFigure & { perQuery: Array<{ query: string; intent: string; precision: number }> };
+  embedSeconds: number;
+}
 
-export async function run(opts: { dataset?: string; embedder?: Embedder; k?: number } = {}): Promise<RetrievalResult> {
-  const k = opts.k ?? 10;
-  const embedder = opts.embedder ?? createLocalEmbedder();
-  const rows = readFileSync(opts.dataset ?? defaultDataset, 'utf8').split('\n').filter(Boolean)
-    .map((l) => JSON.parse(l) as { utterance: string; utterance_id: string; intent: string });
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(xs.length, 1);
+
+export function dstc11Items(dir = datasetsDir()): Item[] {
+  return readFileSync(`${dir}/dstc11-insurance/utterances.jsonl`, 'utf8').split('\n').filter(Boolean)
+    .map((l) => JSON.parse(l) as { utterance: string; utterance_id: string; intent: string })
+    .map((r) => ({ id: r.utterance_id, text: r.utterance, labels: { intent: r.intent } }));
+}
+
+/** SGD conversations as the embed stage sees them: the customer's messages, one per line. */
+export function sgdItems(dir = datasetsDir()): Item[] {
+  return readFileSync(`${dir}/sgd-dstc8/items.jsonl`, 'utf8').split('\n').filter(Boolean)
+    .map((l) => JSON.parse(l) as { conversation_id: string; label: string; source: string; messages: Array<{ role: string; body: string }> })
+    .map((r) => ({
+      id: r.conversation_id,
+      text: r.messages.filter((m) => m.role === 'customer').map((m) => m.body).join('\n'),
+      labels: { intent: r.source.split(' ')[1]!.split(',')[0]!, lead: r.label },
+    }));
+}
+
+export async function retrieval(dataset: string, items: Item[], embedder: Embedder, k = 10, hand?: typeof RETRIEVAL_QUERIES): Promise<RetrievalResult> {
+  const t0 = performance.now();
   const store = createMemoryVectorStore();
-  const vectors = await embedder.embed(rows.map((r) => r.utterance));
-  await store.upsert(rows.map((r, i) => ({
-    id: r.utterance_id, vector: vectors[i]!,
-    // The store's payload shape; `tier` carries the intent so nothing else is needed.
-    payload: { conversation_id: r.utterance_id, chunk: 0, chunks: 1, language: 'en', tier: r.intent, label: null, first_message_at: 0, last_message_at: 0, snapshot_version: 0, content_hash: '', text: r.utterance, embedder: embedder.id },
+  const texts = items.map((it) => it.text.slice(0, embedder.maxInputChars));
+  const vectors = await embedder.embed(texts, 'passage');
+  await store.upsert(items.map((it, i) => ({
+    id: `00000000-0000-5000-8000-${String(i).padStart(12, '0')}`, vector: vectors[i]!,
+    payload: { conversation_id: it.id, chunk: 0, chunks: 1, language: 'en', tier: '', label: null, first_message_at: 0, last_message_at: 0, snapshot_version: 0, content_hash: '', text: '', embedder: embedder.id },
   })));
-  const perQuery: RetrievalResult['perQuery'] = [];
-  for (const q of RETRIEVAL_QUERIES) {
-    const [v] = await embedder.embed([q.query]);
-    const hits = await store.search(v!, { limit: k });
-    const share = rows.filter((r) => r.intent === q.intent).length / rows.length;
-    perQuery.push({ query: q.query, intent: q.intent, precision: hits.filter((h) => h.payload.tier === q.intent).length / k, share });
+  const byId = new Map(items.map((it) => [it.id, it]));
+  const kinds = Object.keys(items[0]!.labels);
+  const counts = Object.fromEntries(kinds.map((kind) => [kind, new Map<string, number>()]));
+  for (const it of items) for (const kind of kinds) counts[kind]!.set(it.labels[kind]!, (counts[kind]!.get(it.labels[kind]!) ?? 0) + 1);
+
+  const hits: Record<string, number[]> = Object.fromEntries(kinds.map((kind) => [kind, []]));
+  const base: Record<string, number[]> = Object.fromEntries(kinds.map((kind) => [kind, []]));
+  for (let i = 0; i < items.length; i++) {
+    const [q] = await embedder.embed([texts[i]!], 'query');
+    const found = (await store.search(q!, { limit: k + 1, filter: { excludeConversationId: items[i]!.id } })).slice(0, k);
+    for (const kind of kinds) {
+      const label = items[i]!.labels[kind]!;
+      hits[kind]!.push(found.filter((h) => byId.get(h.payload.conversation_id)!.labels[kind] === label).length / k);
+      base[kind]!.push((counts[kind]!.get(label)! - 1) / (items.length - 1));
+    }
   }
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  return {
-    name: `retrieval precision@${k} (dstc11-insurance)`,
-    embedder: embedder.id,
-    utterances: rows.length,
-    k,
-    meanPrecision: mean(perQuery.map((p) => p.precision)),
-    randomBaseline: mean(perQuery.map((p) => p.share)),
-    perQuery,
-  };
+  const leaveOneOut = Object.fromEntries(kinds.map((kind) => [kind, { precision: mean(hits[kind]!), randomBaseline: mean(base[kind]!), queries: items.length }]));
+
+  let handQueries: RetrievalResult['handQueries'];
+  if (hand) {
+    const perQuery: Array<{ query: string; intent: string; precision: number }> = [];
+    const shares: number[] = [];
+    for (const h of hand) {
+      const [q] = await embedder.embed([h.query], 'query');
+      const found = await store.search(q!, { limit: k });
+      perQuery.push({ ...h, precision: found.filter((x) => byId.get(x.payload.conversation_id)!.labels.intent === h.intent).length / k });
+      shares.push((counts.intent!.get(h.intent) ?? 0) / items.length);
+    }
+    handQueries = { precision: mean(perQuery.map((p) => p.precision)), randomBaseline: mean(shares), queries: hand.length, perQuery };
+  }
+  return { dataset, embedder: embedder.id, items: items.length, k, leaveOneOut, ...(handQueries ? { handQueries } : {}), embedSeconds: (performance.now() - t0) / 1000 };
+}
+
+export async function run(embedder: Embedder): Promise<RetrievalResult[]> {
+  return [
+    await retrieval('dstc11-insurance', dstc11Items(), embedder, 10, RETRIEVAL_QUERIES),
+    await retrieval('sgd-dstc8', sgdItems(), embedder, 10),
+  ];
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const argv = process.argv.slice(2);
-  const di = argv.indexOf('--dataset');
-  const r = await run(di >= 0 ? { dataset: argv[di + 1]! } : {});
-  if (argv.includes('--json')) console.log(JSON.stringify(r, null, 2));
+  const which = argv.includes('--embedder') ? argv[argv.indexOf('--embedder') + 1] : 'local';
+  const embedder = which === 'onnx'
+    ? createOnnxEmbedder({ modelPath: process.env.EMBED_MODEL_PATH ?? '', batchSize: 64 })
+    : createLocalEmbedder();
+  const rs = await run(embedder);
+  if (argv.includes('--json')) console.log(JSON.stringify(rs, null, 2));
   else {
-    console.log(`${r.name}, ${r.embedder}, ${r.utterances} utterances`);
-    for (const p of r.perQuery) console.log(`  ${p.precision.toFixed(1)}  ${p.intent.padEnd(24)} "${p.query}"`);
-    console.log(`mean precision@${r.k}: ${r.meanPrecision.toFixed(2)} (random ranking: ${r.randomBaseline.toFixed(2)})`);
+    for (const r of rs) {
+      console.log(`${r.dataset}, ${r.embedder}, ${r.items} items, ${r.embedSeconds.toFixed(1)} s`);
+      for (const [kind, f] of Object.entries(r.leaveOneOut)) console.log(`  every item as query, same ${kind}: P@${r.k} ${f.precision.toFixed(3)} (random ${f.randomBaseline.toFixed(3)})`);
+      if (r.handQueries) console.log(`  hand-written queries: P@${r.k} ${r.handQueries.precision.toFixed(2)} (random ${r.handQueries.randomBaseline.toFixed(2)})`);
+    }
   }
 }

@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { startKafkaRuntime } from '../src/runtime/kafka/kafka-runtime.js';
-import { embedStageSpec } from '../src/processors/embed/embed-processor.js';
+import { embedStageSpec, type EmbedPorts } from '../src/processors/embed/embed-processor.js';
+import type { Kafka } from 'kafkajs';
 import { createLocalEmbedder } from '../src/adapters/embedder/local-embedder.js';
 import { createMemoryVectorStore } from '../src/adapters/vector-store/memory-vector-store.js';
 import { chunkTranscript } from '../src/processors/embed/chunk-transcript.js';
@@ -49,6 +50,35 @@ export function signalsTraffic(n: number): SignalsRecord[] {
   return out;
 }
 
+/** One pass of the embed stage alone over `records` already on `topic`, under its own consumer group; records/s from its first record. */
+export async function embedStagePass(kafka: Kafka, topic: string, records: SignalsRecord[], ports: EmbedPorts, concurrency: number): Promise<{ ms: number; points: number }> {
+  const { config } = benchConfig(uniqueId('bench-embed-pass'), { LEADWIRE_TOPIC_SIGNALS: topic });
+  let first = 0;
+  let processed = 0;
+  const spec = embedStageSpec({ cfg: config.embed, ports, inputTopic: topic, concurrency });
+  const probed = {
+    ...spec,
+    processor: () => {
+      const p = spec.processor() as Processor<SignalsRecord, never>;
+      const inner = p.process.bind(p);
+      p.process = async (r) => { if (!first) first = nowMs(); await inner(r); processed++; };
+      return p;
+    },
+  };
+  const topology: TopologySpec = { app: config.appId, dlqTopic: config.topics.dlq, topics: [{ name: topic, partitions: config.kafka.partitions, doc: '' }, { name: config.topics.dlq, partitions: 1, doc: '' }], stages: [probed] };
+  const rt = await startKafkaRuntime(topology, { cfg: config.kafka, clock: { now: () => Date.now() }, logger: captureLogger(undefined, 'warn'), stages: ['embed'] });
+  let end: number;
+  try {
+    await pollUntil(async () => processed >= records.length && rt.runners.every((r) => r.stats.inFlight === 0), 900_000, 'embed to process every record', 10);
+    await Promise.all(rt.runners.map((r) => r.commit()));
+    end = nowMs();
+  } finally {
+    await rt.stop();
+    await deleteTopics(kafka, config.appId);
+  }
+  return { ms: end - first, points: await ports.store.count() };
+}
+
 export async function run(args: BenchArgs = parseArgs(process.argv.slice(2), 20_000)): Promise<BenchResult> {
   const kafka = benchKafka();
   const app = uniqueId('bench-embed');
@@ -59,42 +89,18 @@ export async function run(args: BenchArgs = parseArgs(process.argv.slice(2), 20_
   try {
     await produceAll(kafka, topic, records.map((r) => ({ key: r.conversationId, value: JSON.stringify(r) })));
     const raw = await rawConsumerRate(kafka, topic, records.length);
-
     const store = createMemoryVectorStore();
     const embedder = createLocalEmbedder();
-    let first = 0;
-    let processed = 0;
-    const spec = embedStageSpec({ cfg: config.embed, ports: { embedder, store }, inputTopic: topic, concurrency: 1 });
-    const probed = {
-      ...spec,
-      processor: () => {
-        const p = spec.processor() as Processor<SignalsRecord, never>;
-        const inner = p.process.bind(p);
-        p.process = async (r) => { if (!first) first = nowMs(); await inner(r); processed++; };
-        return p;
-      },
-    };
-    const topology: TopologySpec = { app: config.appId, dlqTopic: config.topics.dlq, topics: [{ name: topic, partitions: config.kafka.partitions, doc: '' }, { name: config.topics.dlq, partitions: 1, doc: '' }], stages: [probed] };
-    const rt = await startKafkaRuntime(topology, { cfg: config.kafka, clock: { now: () => Date.now() }, logger: captureLogger(undefined, 'warn'), stages: ['embed'] });
-    let end: number;
-    try {
-      await pollUntil(async () => processed >= records.length && rt.runners.every((r) => r.stats.inFlight === 0), 900_000, 'embed to process every record', 10);
-      await Promise.all(rt.runners.map((r) => r.commit()));
-      end = nowMs();
-    } finally {
-      await rt.stop();
-    }
-    const ms = end - first;
+    const { ms, points } = await embedStagePass(kafka, topic, records, { embedder, store }, 1);
     // The embedder alone on the same chunks: what the stage would do with no Kafka, state or store around it.
     const texts = records.flatMap((r) => chunkTranscript(r.transcript!, { roles: new Set(config.embed.roles), maxChars: config.embed.chunkMaxChars, overlapMessages: config.embed.chunkOverlapMessages }).map((c) => c.text));
     const t0 = nowMs();
     await embedder.embed(texts);
     const embedderOnly = texts.length / ((nowMs() - t0) / 1000);
-    const chunks = await store.count();
     return ratioResult({
       name: 'embed stage throughput (local embedder, in-process store)', unit: 'records/s', count: records.length, ms, raw, target: EMBED_TARGET,
       details: {
-        records: records.length, conversations: new Set(records.map((r) => r.conversationId)).size, points: chunks,
+        records: records.length, conversations: new Set(records.map((r) => r.conversationId)).size, points,
         meanTranscriptMessages: Math.round(records.reduce((s, r) => s + r.transcript!.length, 0) / records.length * 10) / 10,
         partitions: config.kafka.partitions, rawMs: Math.round(raw.ms), stageMs: Math.round(ms),
         embedderOnlyChunksPerSec: Math.round(embedderOnly),

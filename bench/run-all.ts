@@ -8,7 +8,7 @@
 // A result's `bench` names the entry that made it; other benches may add results of their own
 // (the table renders any result generically).
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { parseArgs, printResult, round, type BenchResult } from './lib/common.js';
 import { normalizeThroughput } from './lib/normalize-bench.js';
@@ -68,7 +68,11 @@ for (const [name, fn] of benches) {
   }
 }
 const report = { when: new Date().toISOString(), commit, command: ['npm run bench', ...(argv.length ? ['--', ...argv] : [])].join(' '), mode: args.quick ? 'quick' : 'full', messages: args.messages, machine, loadavgAfter: loadavg().map((l) => round(l, 2)), totalSeconds: round((Date.now() - started) / 1000, 1), results, errors };
-writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+// Sections other benches keep in the same file (e.g. `embeddings`, written by bench/embeddings.ts
+// from its own run) are kept as they are: this run replaces only what it measured.
+const others = (() => { try { return JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>; } catch { return {}; } })();
+for (const k of Object.keys(report)) delete others[k];
+writeFileSync(out, `${JSON.stringify({ ...report, ...others }, null, 2)}\n`);
 
 const rows = results.map((r) => [
   r.name,

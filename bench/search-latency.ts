@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { createLocalEmbedder } from '../src/adapters/embedder/local-embedder.js';
 import { createMemoryVectorStore } from '../src/adapters/vector-store/memory-vector-store.js';
-import { pointId } from '../src/adapters/vector-store/vector-store.js';
+import { pointId, type VectorFilter, type VectorPoint, type VectorStore } from '../src/adapters/vector-store/vector-store.js';
 
 const WORDS = ('precio cotización máquina empacadora envío bogotá lima unidades cajas panadería fábrica visita video catálogo garantía '
   + 'repuestos instalación crédito factura pedido entrega horno mezcladora selladora dosificadora acero inoxidable capacidad hora '
@@ -21,8 +21,6 @@ function sentence(r: () => number): string {
   const n = 3 + Math.floor(r() * 8);
   return Array.from({ length: n }, () => (r() < 0.15 ? String(Math.floor(r() * 500)) : WORDS[Math.floor(r() * WORDS.length)]!)).join(' ');
 }
-
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 export interface SearchLatencyResult {
   name: string;
@@ -39,42 +37,57 @@ export interface SearchLatencyResult {
   heapMB: number;
 }
 
+const TIERS = ['qualified', 'nurturing', 'unqualified'];
+
+/** The corpus and queries: local-embedder vectors of synthetic Spanish sales texts (the same on every run). */
+export async function corpus(points: number, queries: number): Promise<{ dims: number; embedder: string; batches: () => AsyncGenerator<VectorPoint[]>; queries: number[][] }> {
+  const embedder = createLocalEmbedder();
+  const r = rng(42);
+  const texts = Array.from({ length: points }, () => sentence(r));
+  const qv = await embedder.embed(Array.from({ length: queries }, () => sentence(r)));
+  async function* batches() {
+    for (let i = 0; i < points; i += 1000) {
+      const slice = texts.slice(i, i + 1000);
+      const vectors = await embedder.embed(slice);
+      yield slice.map((text, j) => ({
+        id: pointId(String(i + j), 0), vector: vectors[j]!,
+        payload: { conversation_id: String(i + j), chunk: 0, chunks: 1, language: 'es', tier: TIERS[(i + j) % 3]!, label: null, first_message_at: 0, last_message_at: i + j, snapshot_version: 1, content_hash: '', text, embedder: embedder.id },
+      }));
+    }
+  }
+  return { dims: embedder.dimensions!, embedder: embedder.id, batches, queries: qv };
+}
+
+/** Latencies (ms, sorted) of one pass of the queries, unfiltered or filtered by one tier (⅓ of the points). */
+export async function timeQueries(store: VectorStore, qv: number[][], limit: number, filter?: VectorFilter): Promise<number[]> {
+  const ms: number[] = [];
+  for (const v of qv) {
+    const s = performance.now();
+    await store.search(v, { limit, ...(filter ? { filter } : {}) });
+    ms.push(performance.now() - s);
+  }
+  return ms.sort((a, b) => a - b);
+}
+
+export const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+
 export async function run(opts: { points?: number; queries?: number; limit?: number } = {}): Promise<SearchLatencyResult> {
   const points = opts.points ?? 100_000;
   const queries = opts.queries ?? 200;
   const limit = opts.limit ?? 40;
-  const embedder = createLocalEmbedder();
+  const data = await corpus(points, queries);
   const store = createMemoryVectorStore();
-  const r = rng(42);
-  const tiers = ['qualified', 'nurturing', 'unqualified'];
   const t0 = performance.now();
-  const batch = 1000;
-  for (let i = 0; i < points; i += batch) {
-    const texts = Array.from({ length: Math.min(batch, points - i) }, () => sentence(r));
-    const vectors = await embedder.embed(texts);
-    await store.upsert(texts.map((text, j) => ({
-      id: pointId(String(i + j), 0), vector: vectors[j]!,
-      payload: { conversation_id: String(i + j), chunk: 0, chunks: 1, language: 'es', tier: tiers[(i + j) % 3]!, label: null, first_message_at: 0, last_message_at: i + j, snapshot_version: 1, content_hash: '', text, embedder: embedder.id },
-    })));
-  }
+  for await (const b of data.batches()) await store.upsert(b);
   const loadMs = performance.now() - t0;
-  const qv = await embedder.embed(Array.from({ length: queries }, () => sentence(r)));
+  const qv = data.queries;
   // Warm-up: the first scans pay for JIT compilation.
   for (let i = 0; i < 5; i++) await store.search(qv[i]!, { limit });
-  const time = async (filter?: { tier: string }) => {
-    const ms: number[] = [];
-    for (const v of qv) {
-      const s = performance.now();
-      await store.search(v, { limit, ...(filter ? { filter } : {}) });
-      ms.push(performance.now() - s);
-    }
-    return ms.sort((a, b) => a - b);
-  };
-  const all = await time();
-  const filtered = await time({ tier: 'qualified' });
+  const all = await timeQueries(store, qv, limit);
+  const filtered = await timeQueries(store, qv, limit, { tier: 'qualified' });
   return {
     name: `in-process vector search over ${points.toLocaleString('en-US')} vectors`,
-    unit: 'ms', points, dimensions: embedder.dimensions!, queries, limit,
+    unit: 'ms', points, dimensions: data.dims, queries, limit,
     p50: pct(all, 50), p95: pct(all, 95), p99: pct(all, 99),
     filtered: { p50: pct(filtered, 50), p95: pct(filtered, 95) },
     loadMs, heapMB: process.memoryUsage().heapUsed / 2 ** 20,

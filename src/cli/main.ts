@@ -15,6 +15,7 @@ import { searchCommand } from './commands/search.js';
 import { rescoreCommand } from './commands/rescore.js';
 import { scoringCommand } from './commands/scoring.js';
 import { serveCommand } from './commands/serve.js';
+import { modelsCommand } from './commands/models.js';
 
 // `leadwire ... | head` closes the pipe early: that is not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'EPIPE') process.exit(0); throw err; });
@@ -24,7 +25,7 @@ const program = new Command('leadwire')
   .showHelpAfterError()
   .exitOverride();
 
-for (const c of [startCommand(), runCommand(), describeCommand(), topicsCommand(), configCommand(), stackCommand(), evalCommand(), connectorCommand(), replayCommand(), backfillCommand(), searchCommand(), rescoreCommand(), scoringCommand(), serveCommand()]) program.addCommand(c);
+for (const c of [startCommand(), runCommand(), describeCommand(), topicsCommand(), configCommand(), stackCommand(), evalCommand(), connectorCommand(), replayCommand(), backfillCommand(), searchCommand(), rescoreCommand(), scoringCommand(), serveCommand(), modelsCommand()]) program.addCommand(c);
 
 try {
   await program.parseAsync(process.argv);

@@ -60,7 +60,7 @@ export const windowSchema = z.object({
   maxMessages: int.min(2).default(60),
   maxChars: int.min(200).default(12_000),
   /** Signal ids (from the rules catalog) that emit a snapshot at once. */
-  hotTriggers: csv.default(['asks_price', 'asks_quote', 'asks_demo', 'asks_call', 'asks_visit', 'ready_to_buy']),
+  hotTriggers: csv.default(['asks_quote', 'asks_demo', 'asks_call', 'asks_meeting', 'asks_visit', 'ready_to_buy', 'gives_contact', 'payment_method', 'delivery_to_me']),
   wallClockClose: bool.default(true),
 });
 
@@ -73,16 +73,25 @@ export const extractSchema = z.object({
   messageCacheChars: int.min(0).default(2_000_000),
 });
 
+export const MODEL_PATH_HINT = 'EMBEDDER=onnx needs EMBED_MODEL_PATH, a folder with onnx/model.onnx and tokenizer.json (a sentence-transformers ONNX export): `npx leadwire models fetch` fetches all-MiniLM-L6-v2 and prints its folder';
+
 export const embedSchema = z.object({
-  /** `local` (hashed character n-grams, no network) or `openai` (any OpenAI-compatible /embeddings endpoint). */
-  embedder: z.enum(['local', 'openai']).default('local'),
+  /**
+   * `local` (hashed words and character n-grams, no model), `onnx` (a sentence-transformers ONNX
+   * model run in process, EMBED_MODEL_PATH) or `openai` (any OpenAI-compatible /embeddings endpoint).
+   */
+  embedder: z.enum(['local', 'onnx', 'openai']).default('local'),
+  /** Folder of the ONNX model (EMBEDDER=onnx). */
+  modelPath: z.string().optional(),
+  /** ONNX Runtime threads per model run (unset: one per core). */
+  threads: int.min(1).max(256).optional(),
   baseUrl: z.string().optional(),
   model: z.string().default('text-embedding-3-small'),
   /** Env only (EMBED_API_KEY / OPENAI_API_KEY). */
   apiKey: z.string().optional(),
   /** Vector size. Local default 512; for `openai` it is sent as `dimensions` only when set. */
   dimensions: int.min(8).max(65_536).optional(),
-  /** Inputs per embeddings request. */
+  /** Inputs per embeddings request (per model run for `onnx`). */
   batchSize: int.min(1).max(2048).default(64),
   requestTimeoutMs: int.min(100).default(30_000),
   /** Rate limits of the embeddings endpoint (0 = unlimited). */
@@ -129,7 +138,7 @@ export const llmSchema = z.object({
   temperature: z.coerce.number().min(0).max(2).default(0),
   timeoutMs: int.min(100).default(30_000),
   /** A file prompts/<promptVersion>.md. */
-  promptVersion: z.string().default('extract.v1'),
+  promptVersion: z.string().default('extract.v2'),
   tokenizer: z.enum(['o200k_base', 'cl100k_base']).default('o200k_base'),
   maxInputTokens: int.min(500).default(4_000),
   maxOutputTokens: int.min(100).default(1_200),
@@ -239,6 +248,9 @@ export const configSchema = z.object({
   }
   if (c.window.ttlMs < c.window.maxDelayMs) {
     ctx.addIssue({ code: 'custom', path: ['window', 'ttlMs'], message: 'WINDOW_TTL_MS is shorter than WINDOW_MAX_DELAY_MS: state would expire before its snapshot; raise the TTL' });
+  }
+  if (c.embed.embedder === 'onnx' && !c.embed.modelPath) {
+    ctx.addIssue({ code: 'custom', path: ['embed', 'modelPath'], message: MODEL_PATH_HINT });
   }
   const llm = c.llm;
   if (llm.baseUrl && !llm.model) {

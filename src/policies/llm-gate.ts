@@ -4,7 +4,10 @@
 //    "ok", "gracias" and emoji are not), and
 //  - the conversation is or may become qualified (hot trigger, rules tier or
 //    last LLM tier qualified, rules score near the qualified threshold), or the
-//    rules signals moved, or enough new text piled up since the last call.
+//    rules are least sure: their signals add up to qualified but the tier
+//    policy held the lead at nurturing (weak signals only, a hedged or a
+//    withdrawn intent), where the model may read a strong intent the rules
+//    missed; or the rules signals moved, or enough new text piled up.
 // A hot trigger that brings a new signal calls at once; everything else worth
 // a call is deferred until the conversation has been quiet for the settle time
 // (one call per burst, after its last substantive message). Otherwise the rules
@@ -44,7 +47,7 @@ export interface GateInput {
 }
 
 export type GateReason =
-  | 'forced' | 'settled' | 'hot_trigger' | 'qualified' | 'near_threshold' | 'signals_moved' | 'accumulated'
+  | 'forced' | 'settled' | 'hot_trigger' | 'qualified' | 'held_back' | 'near_threshold' | 'signals_moved' | 'accumulated'
   | 'no_customer_text' | 'no_new_content' | 'rules_enough';
 
 export interface GateDecision {
@@ -120,6 +123,8 @@ export function decideLlmCall(input: GateInput, cfg: GateConfig): GateDecision {
   // Otherwise one call per quiet period: the settle timer covers every session
   // of a burst with one call, after its last substantive message.
   if (rules.tier === 'qualified' || previous?.tier === 'qualified') return d(false, 'qualified', true);
+  // The policy held a lead whose signals add up to qualified: where the rules are least sure.
+  if (rules.ruleScore >= thresholds.qualified) return d(false, 'held_back', true);
   if (interesting) return d(false, 'near_threshold', true);
   // Far from qualified, a settle call is bought only by a pile of new text (or new
   // signals in a conversation the LLM never read): the rules are enough for the rest.

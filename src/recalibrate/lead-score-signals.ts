@@ -13,7 +13,7 @@ export function signalsFromLeadScore(rec: LeadScoreRecord): SignalsRecord {
     snapshotVersion: rec.snapshotVersion,
     revision: rec.revision ?? 0,
     contentHash: rec.contentHash,
-    signals: rec.signals.map((s) => ({ id: s.id, category: s.category, weight: s.weight, confidence: s.confidence, ...(s.value !== undefined ? { value: s.value } : {}), evidence: s.evidence, source: s.source })),
+    signals: rec.signals.map((s) => ({ id: s.id, category: s.category, weight: s.weight, confidence: s.confidence, ...(s.strength ? { strength: s.strength } : {}), ...(s.value !== undefined ? { value: s.value } : {}), evidence: s.evidence, source: s.source })),
     implicit: {
       sentiment: { score: rec.implicit.sentiment, label, messages: [] },
       customerMessages: rec.implicit.customerMessages,

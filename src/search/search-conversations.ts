@@ -54,7 +54,7 @@ export async function searchConversations(
   opts: SearchOptions = {},
 ): Promise<SearchHit[]> {
   const limit = opts.limit ?? 10;
-  const [vector] = await deps.embedder.embed([query]);
+  const [vector] = await deps.embedder.embed([query], 'query');
   const filter: VectorFilter = {
     ...(opts.tier !== undefined ? { tier: opts.tier } : {}),
     ...(opts.language !== undefined ? { language: opts.language } : {}),

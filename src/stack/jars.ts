@@ -15,10 +15,14 @@ export interface StackJars {
 
 export const stackPom = (s: StackSettings) => join(s.repoRoot, 'stack', 'pom.xml');
 
-/** The cache folder for the current pom: a changed pom gets a fresh folder, never a mix of versions. */
+/** The cache folder for a pom: a changed pom gets a fresh folder, never a mix of versions. */
+export function pomCacheDir(s: StackSettings, pom: string, prefix = ''): string {
+  const hash = createHash('sha256').update(readFileSync(pom)).digest('hex').slice(0, 12);
+  return join(s.cacheRoot, `${prefix}${hash}`);
+}
+
 export function jarCacheDir(s: StackSettings): string {
-  const hash = createHash('sha256').update(readFileSync(stackPom(s))).digest('hex').slice(0, 12);
-  return join(s.cacheRoot, hash);
+  return pomCacheDir(s, stackPom(s));
 }
 
 /**

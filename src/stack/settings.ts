@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { minilmPath } from './models.js';
 
 /** Everything the local stack needs to know: where it lives and which ports it owns. */
 export interface StackSettings {
@@ -20,6 +21,7 @@ export interface StackSettings {
   kafkaPort: number;
   controllerPort: number;
   connectPort: number;
+  qdrantPort: number;
   database: string;
   topicPrefix: string;
   connectorName: string;
@@ -54,6 +56,7 @@ export function stackSettings(env: NodeJS.ProcessEnv = process.env): StackSettin
     kafkaPort: port(env, 'LEADWIRE_STACK_KAFKA_PORT', 39092),
     controllerPort: port(env, 'LEADWIRE_STACK_CONTROLLER_PORT', 39093),
     connectPort: port(env, 'LEADWIRE_STACK_CONNECT_PORT', 38083),
+    qdrantPort: port(env, 'LEADWIRE_STACK_QDRANT_PORT', 6333),
     database: 'wirechat',
     topicPrefix: 'wirechat',
     connectorName: 'leadwire-wire-messages',
@@ -86,6 +89,7 @@ export function stackEndpoints(s: StackSettings) {
     kafkaBrokers: `127.0.0.1:${s.kafkaPort}`,
     databaseUrl: `postgres://postgres@127.0.0.1:${s.pgPort}/${s.database}`,
     connectUrl: `http://127.0.0.1:${s.connectPort}`,
+    qdrantUrl: `http://127.0.0.1:${s.qdrantPort}`,
     topicPrefix: s.topicPrefix,
   };
 }
@@ -97,9 +101,12 @@ export function stackEnvVars(s: StackSettings): Record<string, string> {
     KAFKA_BROKERS: e.kafkaBrokers,
     DATABASE_URL: e.databaseUrl,
     CONNECT_URL: e.connectUrl,
+    QDRANT_URL: e.qdrantUrl,
     DEBEZIUM_TOPIC_PREFIX: e.topicPrefix,
     DEBEZIUM_CONNECTOR_NAME: s.connectorName,
     DEBEZIUM_SLOT_NAME: s.slotName,
+    // The ONNX embedder's model, fetched by `up` (used when EMBEDDER=onnx).
+    EMBED_MODEL_PATH: minilmPath(s),
     LEADWIRE_STACK_DIR: s.dir,
   };
 }

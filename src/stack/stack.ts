@@ -5,6 +5,7 @@ import { sourceTopic } from '../config/schema.js';
 import { leadwireTopics } from '../topology/topics.js';
 import type { TopicSpec } from '../topology/stage.js';
 import { ensureJars, type StackJars } from './jars.js';
+import { ensureMinilm } from './models.js';
 import {
   dropSlot, ensureSchema, pgLog, pgRunning, removePostgresData, slotActive, startPostgres, stopPostgres, waitPostgres, withClient, adminUrl,
 } from './postgres.js';
@@ -14,6 +15,7 @@ import {
   waitConnectorRunning,
 } from './connect.js';
 import { ensureTopics } from './topics.js';
+import { qdrantAnswers, qdrantDataDir, qdrantLog, qdrantRunning, startQdrant, waitQdrant } from './qdrant.js';
 import { portOpen, stopGroup, tailFile, waitFor } from './processes.js';
 import { resolveSettings, settingsPath, stackEnvVars, stackSettings, type StackSettings } from './settings.js';
 
@@ -71,6 +73,7 @@ export async function stackStatus(s: StackSettings): Promise<ComponentState[]> {
   const connectUp = connectRunning(s) && (await safe(() => connectAnswers(s)));
   const st = connectUp ? await connectorStatus(s, s.connectorName).catch(() => undefined) : undefined;
   const slotUp = pgUp && (await safe(() => slotActive(s)));
+  const qdrantUp = qdrantRunning(s) && (await safe(() => qdrantAnswers(s)));
   return [
     { name: 'postgres', up: pgUp, detail: `127.0.0.1:${s.pgPort} (data ${s.pgDataDir})` },
     { name: 'kafka', up: kafkaUp, detail: `127.0.0.1:${s.kafkaPort} (controller ${s.controllerPort})` },
@@ -81,6 +84,7 @@ export async function stackStatus(s: StackSettings): Promise<ComponentState[]> {
       detail: st ? `${s.connectorName}: ${st.connector}, tasks ${st.tasks.map((t) => t.state).join(',') || 'none'}` : `${s.connectorName}: not registered`,
     },
     { name: 'slot', up: slotUp, detail: `${s.slotName}: ${slotUp ? 'active' : 'not active'}` },
+    { name: 'qdrant', up: qdrantUp, detail: `http://127.0.0.1:${s.qdrantPort} (data ${qdrantDataDir(s)})` },
   ];
 }
 
@@ -110,7 +114,7 @@ export async function stackUp(env: NodeJS.ProcessEnv, say: Say): Promise<UpResul
   const started = Date.now();
   const t = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
   const recorded = resolveSettings(env);
-  const anyRunning = pgRunning(recorded) || kafkaRunning(recorded) || connectRunning(recorded);
+  const anyRunning = pgRunning(recorded) || kafkaRunning(recorded) || connectRunning(recorded) || qdrantRunning(recorded);
   // A running stack keeps the settings it was started with; a stopped one takes the environment's.
   const s = anyRunning ? recorded : stackSettings(env);
 
@@ -129,6 +133,8 @@ export async function stackUp(env: NodeJS.ProcessEnv, say: Say): Promise<UpResul
 
   const jars: StackJars = await phase('maven', undefined, () => ensureJars(s, say));
   say(`${t()} jars ${jars.fetched ? 'fetched' : 'cached'} (${jars.lib})`);
+  const model = await phase('maven', undefined, () => ensureMinilm(s, say));
+  say(`${t()} embedding model ${model.fetched ? 'fetched' : 'cached'} (${model.path})`);
 
   // Kafka offsets and the slot's position must describe the same history: a new cluster never
   // meets old Connect offsets.
@@ -140,6 +146,18 @@ export async function stackUp(env: NodeJS.ProcessEnv, say: Say): Promise<UpResul
     }
     rmSync(join(s.dir, 'data'), { recursive: true, force: true });
   }
+
+  // Qdrant starts in a fraction of a second and depends on nothing: it comes up while the JVMs do.
+  if (!qdrantRunning(s)) {
+    await assertPortFree(s.qdrantPort, 'qdrant');
+    await phase('qdrant', qdrantLog(s), () => startQdrant(s));
+  }
+  const qdrantReady = phase('qdrant', qdrantLog(s), async () => {
+    await waitQdrant(s);
+    say(`${t()} qdrant ready on http://127.0.0.1:${s.qdrantPort}`);
+  });
+  // Awaited below, after the JVMs; a failure meanwhile must not count as unhandled.
+  qdrantReady.catch(() => undefined);
 
   let kafkaFresh = false;
   if (!pgRunning(s)) {
@@ -173,7 +191,7 @@ export async function stackUp(env: NodeJS.ProcessEnv, say: Say): Promise<UpResul
     await phase('connect', connectLog(s), () => startConnect(s, jars));
   }
   const topicsReady = phase('kafka', kafkaLog(s), () => createTopics(s, env, say, t));
-  await Promise.all([postgresReady, topicsReady]);
+  await Promise.all([postgresReady, topicsReady, qdrantReady]);
 
   await phase('connect', connectLog(s), async () => {
     await waitConnect(s);
@@ -190,9 +208,10 @@ export async function stackUp(env: NodeJS.ProcessEnv, say: Say): Promise<UpResul
   return { seconds, alreadyRunning: false, jarsFetched: jars.fetched, settings: s };
 }
 
-/** Stops every process (Connect, Kafka, PostgreSQL) and deletes the stack's data; the jar cache stays. */
+/** Stops every process (Connect, Kafka, PostgreSQL, Qdrant) and deletes the stack's data; the jar cache stays. */
 export async function stackDown(env: NodeJS.ProcessEnv, say: Say): Promise<void> {
   const s = resolveSettings(env);
+  if (await stopGroup(s.dir, 'qdrant')) say('qdrant stopped');
   if (await stopGroup(s.dir, 'connect')) say('connect stopped');
   // The slot goes with the data anyway; dropping it first keeps a kept-alive cluster consistent too.
   if (pgRunning(s)) await dropSlot(s).catch(() => false);
@@ -218,7 +237,7 @@ function shellQuote(v: string): string {
 /** The tails of the stack's logs, for a failure report. */
 export function stackLogTails(env: NodeJS.ProcessEnv, lines = 30): string {
   const s = resolveSettings(env);
-  return [pgLog(s), kafkaLog(s), connectLog(s)]
+  return [pgLog(s), kafkaLog(s), connectLog(s), qdrantLog(s)]
     .map((f) => `==> ${f} <==\n${tailFile(f, lines)}`)
     .join('\n\n');
 }

@@ -19,10 +19,10 @@ export type Say = (line: string) => void;
 // ---------------------------------------------------------------------------------------------
 // The stack
 
-/** Ports of a chaos stack: far from the default stack (55432/39092/39093/38083). */
-export interface ChaosStackPorts { pg: number; kafka: number; controller: number; connect: number }
+/** Ports of a chaos stack: far from the default stack (55432/39092/39093/38083/6333). */
+export interface ChaosStackPorts { pg: number; kafka: number; controller: number; connect: number; qdrant: number }
 
-export const CHAOS_PORTS: ChaosStackPorts = { pg: 56432, kafka: 49092, controller: 49093, connect: 48083 };
+export const CHAOS_PORTS: ChaosStackPorts = { pg: 56432, kafka: 49092, controller: 49093, connect: 48083, qdrant: 46333 };
 
 export function chaosStackEnv(dir: string, ports: ChaosStackPorts): NodeJS.ProcessEnv {
   return {
@@ -32,19 +32,20 @@ export function chaosStackEnv(dir: string, ports: ChaosStackPorts): NodeJS.Proce
     LEADWIRE_STACK_KAFKA_PORT: String(ports.kafka),
     LEADWIRE_STACK_CONTROLLER_PORT: String(ports.controller),
     LEADWIRE_STACK_CONNECT_PORT: String(ports.connect),
+    LEADWIRE_STACK_QDRANT_PORT: String(ports.qdrant),
   };
 }
 
 /** Ports nobody listens on now (the OS picks them), for a throwaway stack that must not collide with anyone's. */
 export async function freeStackPorts(): Promise<ChaosStackPorts> {
-  const servers = await Promise.all([0, 1, 2, 3].map(() => new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+  const servers = await Promise.all([0, 1, 2, 3, 4].map(() => new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
     srv.listen(0, '127.0.0.1', () => resolve(srv));
   })));
   const ports = servers.map((srv) => (srv.address() as { port: number }).port);
   await Promise.all(servers.map((srv) => new Promise((r) => srv.close(r))));
-  return { pg: ports[0]!, kafka: ports[1]!, controller: ports[2]!, connect: ports[3]! };
+  return { pg: ports[0]!, kafka: ports[1]!, controller: ports[2]!, connect: ports[3]!, qdrant: ports[4]! };
 }
 
 /** The default stack's ports: chaos refuses to restart that one unless told to. */

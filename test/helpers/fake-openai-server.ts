@@ -2,11 +2,19 @@
 // way the OpenAI API does (structured output), so the LLM path can be tested
 // and benchmarked without a real model. It is not a model: the default
 // "model" below is a keyword heuristic, and tests plug in their own.
+// It also answers POST /v1/embeddings: vectors from the project's hashing
+// embedder (deterministic, `dimensions` honoured), an input over 8,192
+// tokens refused with 400 as the API refuses it.
 // It records every request it received, and can be told to fail: HTTP 429
 // (with Retry-After), 500, a timeout (never answers), invalid JSON, or JSON
 // that breaks the requested schema. Listens on 127.0.0.1, port 0.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { createLocalEmbedder } from '../../src/adapters/embedder/local-embedder.js';
+import { loadTokenCounter } from '../../src/processors/extract/llm/token-counter.js';
+
+/** text-embedding-3-*: the longest input the API takes. */
+export const EMBEDDING_MAX_TOKENS = 8192;
 
 export interface DataMessage { id: string; role: string; text: string }
 
@@ -146,6 +154,10 @@ export async function startFakeOpenAiServer(opts: { model?: FakeModel; latencyMs
         system: msgs.find((m) => m.role === 'system')?.content ?? '', user, data: parseDataBlock(user), receivedAt: Date.now(),
       };
       requests.push(rec);
+      if (req.method === 'POST' && req.url?.endsWith('/embeddings')) {
+        await answerEmbeddings(res, body);
+        return;
+      }
       if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) {
         send(res, 404, { error: { message: `fake server: no route ${req.method} ${req.url}`, type: 'invalid_request_error' } });
         return;
@@ -168,6 +180,34 @@ export async function startFakeOpenAiServer(opts: { model?: FakeModel; latencyMs
       send(res, 200, completion(rec, JSON.stringify(answer)));
     });
   });
+  async function answerEmbeddings(res: ServerResponse, body: any) {
+    const failure = queue.shift() ?? always;
+    if (latency > 0) await new Promise((r) => setTimeout(r, latency));
+    if (failure?.kind === 'timeout') return;
+    if (failure?.kind === 'status') {
+      const headers: Record<string, string> = failure.retryAfterS !== undefined ? { 'retry-after': String(failure.retryAfterS) } : {};
+      send(res, failure.status, { error: { message: failure.message ?? `fake server: HTTP ${failure.status}`, type: failure.status === 429 ? 'rate_limit_error' : 'server_error' } }, headers);
+      return;
+    }
+    if (failure) { send(res, 200, { object: 'list', data: [{ object: 'embedding', index: 0, embedding: 'not a vector' }] }); return; }
+    const input: unknown = body?.input;
+    const texts = typeof input === 'string' ? [input] : input;
+    if (!Array.isArray(texts) || texts.length === 0 || !texts.every((x) => typeof x === 'string')) {
+      send(res, 400, { error: { message: "'input' must be a non-empty string or array of strings", type: 'invalid_request_error' } });
+      return;
+    }
+    const tokens = await loadTokenCounter('cl100k_base');
+    const counts = texts.map((x) => tokens.count(x));
+    const over = counts.findIndex((n) => n > EMBEDDING_MAX_TOKENS);
+    if (over >= 0) {
+      send(res, 400, { error: { message: `This model's maximum context length is ${EMBEDDING_MAX_TOKENS} tokens, however you requested ${counts[over]} tokens in input ${over}.`, type: 'invalid_request_error' } });
+      return;
+    }
+    const vectors = await createLocalEmbedder({ dimensions: body?.dimensions ?? 64 }).embed(texts);
+    const used = counts.reduce((a, b) => a + b, 0);
+    send(res, 200, { object: 'list', data: vectors.map((embedding, index) => ({ object: 'embedding', index, embedding })), model: body?.model ?? 'fake', usage: { prompt_tokens: used, total_tokens: used } });
+  }
+
   server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;

@@ -1,11 +1,14 @@
-// A TEST DOUBLE of the Qdrant REST API, in-process. Every request is checked
-// against Qdrant's published OpenAPI document (test/fixtures/qdrant-openapi.json):
-// the path must be a known operation, query parameters must match their
-// schemas and the JSON body must validate against the operation's request
-// schema (with $ref resolution into components). Anything else is recorded
-// in `violations` and answered 400/404, so a contract test fails on it.
-// Behind the validation it keeps collections in memory and answers the way
-// Qdrant does (exact cosine, the filter subset the adapter uses).
+// A TEST DOUBLE of the Qdrant REST API, in-process, for the failures a real Qdrant cannot be made
+// to show on demand: 5xx and 429 answers, and requests that hang past the client's timeout
+// (`failNext`, `hangNext`). Everything that a real server can show (filters, scoring, scroll,
+// collection and payload-index handling) is tested against the real Qdrant the stack runs
+// (test/integration/qdrant.test.ts), which also checks that this double answers the operations the
+// fault tests use the way the real server does.
+//
+// Every request is checked against Qdrant's published OpenAPI document
+// (test/fixtures/qdrant-openapi.json): the path must be a known operation, query parameters must
+// match their schemas and the JSON body must validate against the operation's request schema. Anything
+// else is recorded in `violations` and answered 400/404, so a test fails on it.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -72,6 +75,8 @@ export interface FakeQdrant {
   collections: Map<string, Collection>;
   /** The next `n` requests fail with `status` (retry tests). */
   failNext(n: number, status: number): void;
+  /** The next `n` requests get no answer for `ms` (timeout tests); the connection is then closed. */
+  hangNext(n: number, ms: number): void;
   close(): Promise<void>;
 }
 
@@ -111,6 +116,20 @@ function cosine(a: number[], b: number[]): number {
   return na && nb ? d / Math.sqrt(na * nb) : 0;
 }
 
+/** Qdrant's point id order: integer ids first (numerically), then UUIDs as 128-bit numbers. */
+function compareIds(a: string, b: string): number {
+  const na = /^\d+$/.test(a);
+  const nb = /^\d+$/.test(b);
+  if (na !== nb) return na ? -1 : 1;
+  if (na) return BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0;
+  const ha = a.replace(/-/g, '').toLowerCase();
+  const hb = b.replace(/-/g, '').toLowerCase();
+  return ha < hb ? -1 : ha > hb ? 1 : 0;
+}
+
+/** Ids go back as Qdrant sends them: integers as numbers, UUIDs as strings. */
+const wireId = (id: string): string | number => (/^\d+$/.test(id) ? Number(id) : id);
+
 function selectPayload(payload: Record<string, unknown>, withPayload: Json): Record<string, unknown> | null {
   if (withPayload === true) return payload;
   if (Array.isArray(withPayload)) return Object.fromEntries(withPayload.filter((k: string) => k in payload).map((k: string) => [k, payload[k]]));
@@ -122,6 +141,7 @@ export async function startFakeQdrant(): Promise<FakeQdrant> {
   const violations: string[] = [];
   const collections = new Map<string, Collection>();
   let failures: { n: number; status: number } = { n: 0, status: 500 };
+  let hangs: { n: number; ms: number } = { n: 0, ms: 0 };
   const started = Date.now();
 
   const send = (res: ServerResponse, status: number, result: unknown, error?: string) => {
@@ -157,6 +177,12 @@ export async function startFakeQdrant(): Promise<FakeQdrant> {
     if (problems.length) {
       violations.push(`${method} ${url.pathname} (${op.operationId}): ${problems.join('; ')}`);
       return send(res, 400, null, `Validation error: ${problems.join('; ')}`);
+    }
+    if (hangs.n > 0) {
+      hangs.n--;
+      await new Promise((r) => setTimeout(r, hangs.ms));
+      res.destroy();
+      return;
     }
     if (failures.n > 0) { failures.n--; return send(res, failures.status, null, 'injected failure'); }
 
@@ -203,7 +229,7 @@ export async function startFakeQdrant(): Promise<FakeQdrant> {
         if (!col) return missing();
         const q = body.query as number[];
         const scored = [...col.points.values()].filter((p) => matches(p, body.filter))
-          .map((p) => ({ id: p.id, version: 0, score: cosine(q, p.vector), payload: selectPayload(p.payload, body.with_payload) }))
+          .map((p) => ({ id: wireId(p.id), version: 0, score: cosine(q, p.vector), payload: selectPayload(p.payload, body.with_payload) }))
           .sort((a, b) => b.score - a.score)
           .slice(body.offset ?? 0, (body.offset ?? 0) + (body.limit ?? 10));
         return send(res, 200, { points: scored });
@@ -213,9 +239,12 @@ export async function startFakeQdrant(): Promise<FakeQdrant> {
         return send(res, 200, { count: [...col.points.values()].filter((p) => matches(p, body.filter)).length });
       case 'scroll_points': {
         if (!col) return missing();
-        const all = [...col.points.values()].filter((p) => matches(p, body.filter)).sort((a, b) => a.id.localeCompare(b.id));
-        const page = all.slice(0, body.limit ?? 10);
-        return send(res, 200, { points: page.map((p) => ({ id: p.id, payload: selectPayload(p.payload, body.with_payload ?? true) })), next_page_offset: all[page.length]?.id ?? null });
+        // Qdrant scrolls in id order; `offset` is the first id of the page (inclusive), as next_page_offset hands it back.
+        const all = [...col.points.values()].filter((p) => matches(p, body.filter)).sort((a, b) => compareIds(a.id, b.id));
+        const from = body.offset == null ? 0 : all.findIndex((p) => compareIds(p.id, String(body.offset)) >= 0);
+        const rest = from < 0 ? [] : all.slice(from);
+        const page = rest.slice(0, body.limit ?? 10);
+        return send(res, 200, { points: page.map((p) => ({ id: wireId(p.id), payload: selectPayload(p.payload, body.with_payload ?? true) })), next_page_offset: rest[page.length] ? wireId(rest[page.length]!.id) : null });
       }
       default:
         violations.push(`${op.operationId}: in the schema subset but not answered by the fake`);
@@ -232,6 +261,7 @@ export async function startFakeQdrant(): Promise<FakeQdrant> {
     url: `http://127.0.0.1:${port}`,
     requests, violations, collections,
     failNext(n, status) { failures = { n, status }; },
+    hangNext(n, ms) { hangs = { n, ms }; },
     close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
   };
 }

@@ -1,10 +1,12 @@
 // vitest globalSetup of the integration project: makes sure the real stack is reachable before any
 // test file runs, so a missing stack is one clear message instead of a hundred timeouts.
 import { createConnection } from 'node:net';
-import { dirname, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { stackEnvVars, stackSettings } from '../../src/stack/settings.js';
+import { ensureMinilm } from '../../src/stack/models.js';
 import { missingStackEnv, stackEnv, STACK_HINT, type StackEnv } from './stack-env.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -43,6 +45,14 @@ async function checkReachable(env: StackEnv): Promise<void> {
   } catch (err) {
     problems.push(`Kafka Connect at ${env.connectUrl}: ${(err as Error).message}`);
   }
+  const model = process.env.EMBED_MODEL_PATH;
+  if (!model || !existsSync(join(model, 'onnx', 'model.onnx'))) problems.push(`EMBED_MODEL_PATH (${model ?? 'unset'}) holds no onnx/model.onnx (\`stack up\` fetches it)`);
+  try {
+    const res = await fetch(`${env.qdrantUrl}/readyz`, { signal: AbortSignal.timeout(3_000) });
+    if (!res.ok) problems.push(`Qdrant at ${env.qdrantUrl} answered HTTP ${res.status}`);
+  } catch (err) {
+    problems.push(`Qdrant at ${env.qdrantUrl}: ${(err as Error).message}`);
+  }
   if (problems.length > 0) {
     throw new Error(`The stack is configured but not reachable:\n  - ${problems.join('\n  - ')}\nIs it running? \`npx leadwire stack status\`.\n${STACK_HINT}`);
   }
@@ -57,10 +67,11 @@ async function composeUp(): Promise<() => Promise<void>> {
     .up();
   // docker-compose.yml publishes the local stack's default ports (checked by test/unit/stack/compose.test.ts).
   const { LEADWIRE_STACK_DIR: _dir, ...endpoints } = stackEnvVars(stackSettings({}));
+  // The ONNX embedder's model is a file, not a service: fetched the way `stack up` fetches it.
+  ensureMinilm(stackSettings({}), (line) => process.stderr.write(`${line}\n`));
   Object.assign(process.env, {
     ...endpoints,
     SCHEMA_REGISTRY_URL: 'http://127.0.0.1:38081/apis/ccompat/v7',
-    QDRANT_URL: 'http://127.0.0.1:6333',
   });
   return async () => {
     await environment.down({ removeVolumes: true });

@@ -6,9 +6,10 @@ export interface StackEnv {
   databaseUrl: string;
   connectUrl: string;
   topicPrefix: string;
+  qdrantUrl: string;
 }
 
-export const STACK_ENV_NAMES = ['KAFKA_BROKERS', 'DATABASE_URL', 'CONNECT_URL', 'DEBEZIUM_TOPIC_PREFIX'] as const;
+export const STACK_ENV_NAMES = ['KAFKA_BROKERS', 'DATABASE_URL', 'CONNECT_URL', 'DEBEZIUM_TOPIC_PREFIX', 'QDRANT_URL'] as const;
 
 export const STACK_HINT =
   'Integration tests need the real stack. Start it and export its settings:\n' +
@@ -28,5 +29,6 @@ export function stackEnv(env: NodeJS.ProcessEnv = process.env): StackEnv {
     databaseUrl: env.DATABASE_URL!,
     connectUrl: env.CONNECT_URL!.replace(/\/$/, ''),
     topicPrefix: env.DEBEZIUM_TOPIC_PREFIX!,
+    qdrantUrl: env.QDRANT_URL!.replace(/\/$/, ''),
   };
 }

@@ -5,7 +5,7 @@
 // work without a model. It knows nothing about synonyms or meaning across
 // different words ("precio" vs "cuánto cuesta"): see docs/embeddings.md.
 import type { Embedder } from './embedder.js';
-import { normalizeInPlace } from './embedder.js';
+import { assertTexts, normalizeInPlace } from './embedder.js';
 
 export interface LocalEmbedderOptions {
   dimensions?: number;
@@ -102,6 +102,9 @@ export function createLocalEmbedder(opts: LocalEmbedderOptions = {}): Embedder {
     id,
     dimensions,
     maxInputChars: 100_000,
-    async embed(texts) { return texts.map(embedOne); },
+    async embed(texts) {
+      assertTexts(texts);
+      return texts.map(embedOne);
+    },
   };
 }

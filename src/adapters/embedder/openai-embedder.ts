@@ -8,7 +8,7 @@ import { withRetry, defaultRetryPolicy, type RetryPolicy } from '../../core/retr
 import { createCircuitBreaker, type CircuitBreaker } from '../../policies/circuit-breaker.js';
 import { createRateLimiter, type RateLimiter } from '../../policies/rate-limiter.js';
 import type { Embedder } from './embedder.js';
-import { normalizeInPlace } from './embedder.js';
+import { assertTexts, normalizeInPlace } from './embedder.js';
 
 export interface OpenAiEmbedderOptions {
   baseUrl?: string;
@@ -103,6 +103,7 @@ export function createOpenAiEmbedder(opts: OpenAiEmbedderOptions): Embedder {
     get dimensions() { return dimensions; },
     maxInputChars: opts.maxInputChars ?? 24_000,
     async embed(texts) {
+      assertTexts(texts);
       const out: number[][] = [];
       for (let i = 0; i < texts.length; i += opts.batchSize) {
         const batch = texts.slice(i, i + opts.batchSize);

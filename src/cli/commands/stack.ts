@@ -16,9 +16,9 @@ function fail(err: unknown): never {
   process.exit(1);
 }
 
-/** `leadwire stack up | down | status | env | logs`: the local Kafka + Connect + Debezium + PostgreSQL stack. */
+/** `leadwire stack up | down | status | env | logs`: the local Kafka + Connect + Debezium + PostgreSQL + Qdrant stack. */
 export function stackCommand(): Command {
-  const cmd = new Command('stack').description('local real infrastructure without Docker: PostgreSQL (logical WAL), Kafka (KRaft), Kafka Connect with Debezium');
+  const cmd = new Command('stack').description('local real infrastructure without Docker: PostgreSQL (logical WAL), Kafka (KRaft), Kafka Connect with Debezium, Qdrant');
 
   cmd.command('up')
     .description('start the stack (idempotent) and wait until the connector streams')

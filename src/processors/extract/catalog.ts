@@ -8,8 +8,22 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { configError } from '../../core/errors.js';
 import { NUMBER_SOURCE } from './parse-number.js';
+import { BUILTIN_TAGS, compileLexicon, type Lexicon, type LexiconSpec } from './grammar/lexicon.js';
+import { compileTokenPattern, type TokenPattern } from './grammar/token-pattern.js';
 
-export const SIGNAL_CATEGORIES = ['fit', 'intent', 'negative'] as const;
+/**
+ * fit, intent and negative signals score; `act` signals never score and never
+ * go out on a record: they are what a message does (the agent offers to book,
+ * the customer says yes, a clause is hypothetical) and give other signals
+ * their context through `answers`, `hedges` and `unless`.
+ */
+export const SIGNAL_CATEGORIES = ['fit', 'intent', 'negative', 'act'] as const;
+/** The categories a signals record carries (acts never leave the extractor). */
+export type RecordCategory = Exclude<SignalCategory, 'act'>;
+export const SIGNAL_STRENGTHS = ['strong', 'weak'] as const;
+export type SignalStrength = (typeof SIGNAL_STRENGTHS)[number];
+export const SIGNAL_ROLES = ['customer', 'agent'] as const;
+export type SignalRole = (typeof SIGNAL_ROLES)[number];
 export type SignalCategory = (typeof SIGNAL_CATEGORIES)[number];
 export const CATALOG_LANGUAGES = ['es', 'en'] as const;
 export type CatalogLanguage = (typeof CATALOG_LANGUAGES)[number];
@@ -23,14 +37,48 @@ const signalSchema = z.object({
   id: z.string().regex(/^[a-z][a-z0-9_]*$/, 'ids are snake_case: lower-case letters, digits and _'),
   description: z.string().min(1),
   category: z.enum(SIGNAL_CATEGORIES),
-  weight: z.number(),
+  /** Points added to ruleScore when the signal fires (acts weigh 0). */
+  weight: z.number().default(0),
+  /**
+   * Intent only. strong: on its own it can make a lead qualified (acquisition,
+   * a request for a quote, demo, call, meeting or visit, purchase terms);
+   * weak: interest that stops at nurturing however much of it adds up.
+   * Default: strong when the weight reaches the qualified threshold.
+   */
+  strength: z.enum(SIGNAL_STRENGTHS).optional(),
+  /** Whose messages the signal is looked for in (agent: only acts, as context for the customer's answers). */
+  role: z.enum(SIGNAL_ROLES).default('customer'),
+  /** Signal ids that, found in the same sentence, cancel this one ("order a new card, mine was stolen" is servicing). */
+  unless: z.array(z.string()).default([]),
+  /** Where `unless` looks: the sentence of the match (default) or the whole message. */
+  unlessIn: z.enum(['sentence', 'message']).default('sentence'),
   /** Confidence of a single pattern hit (rules are precise but not certain). */
   confidence: z.number().min(0).max(1).default(0.8),
   /** false for signals whose patterns already contain the negation ("not interested"). */
   negatable: z.boolean().default(true),
   /** Number capture: every pattern must contain `{num}`; the signal fires only within [min, max]. */
   number: z.object({ min: z.number().optional(), max: z.number().optional(), unit: z.string().optional() }).optional(),
-  patterns: z.object({ es: patternList, en: patternList }).strict(),
+  /** Regular expressions over folded text (numbers, fixed phrases). */
+  patterns: z.object({ es: patternList, en: patternList }).strict().default({ es: [], en: [] }),
+  /** Grammar rules over tokens and lexicon classes (src/processors/extract/grammar/token-pattern.ts). */
+  rules: z.object({ es: patternList, en: patternList }).strict().default({ es: [], en: [] }),
+}).strict();
+
+const lexiconSchema = z.record(z.string(), z.object({ en: z.array(z.string()).optional(), es: z.array(z.string()).optional() }).strict());
+
+const answerSchema = z.object({
+  /** Act ids of the agent's last message before the customer's (one is enough). */
+  agent: z.array(z.string()).min(1),
+  /** Act ids of the customer's message (one is enough). */
+  customer: z.array(z.string()).min(1),
+  /** The signal the answer amounts to, with the customer's words as evidence. */
+  signal: z.string(),
+  /**
+   * Signals of the answering message that the answer stands for instead: a
+   * bare "not now" to "would you like to book?" declines that offer, it does
+   * not withdraw everything said before.
+   */
+  replaces: z.array(z.string()).default([]),
 }).strict();
 
 const negationSchema = z.object({
@@ -56,6 +104,12 @@ export const rawCatalogSchema = z.object({
   drop: z.array(z.string()).default([]),
   negation: negationSchema.optional(),
   tiers: tiersSchema.optional(),
+  /** Word classes the rules name as `@class`; a child catalog's words join its parent's class. */
+  lexicon: lexiconSchema.default({}),
+  /** An answer counts with the question it answers: the agent's act and the customer's act make a signal. */
+  answers: z.array(answerSchema).default([]),
+  /** Act ids that, in the same sentence, make an intent weak and less sure (conditionals, reported speech). */
+  hedges: z.array(z.string()).default([]),
   signals: z.array(signalSchema).default([]),
 }).strict();
 
@@ -68,16 +122,29 @@ export interface CompiledPattern {
   regex: RegExp;
 }
 
+export interface CompiledRule extends TokenPattern {
+  lang: CatalogLanguage;
+  source: string;
+}
+
 export interface CompiledSignal {
   id: string;
   description: string;
   category: SignalCategory;
   weight: number;
+  /** Intent signals only; null for fit, negative and act. */
+  strength: SignalStrength | null;
+  role: SignalRole;
+  unless: string[];
+  unlessIn: 'sentence' | 'message';
   confidence: number;
   negatable: boolean;
   number?: { min?: number; max?: number; unit?: string };
   patterns: CompiledPattern[];
+  rules: CompiledRule[];
 }
+
+export interface CompiledAnswer { agent: Set<string>; customer: Set<string>; signal: string; replaces: Set<string> }
 
 export type Tier = 'qualified' | 'nurturing' | 'unqualified';
 
@@ -90,6 +157,9 @@ export interface SignalCatalog {
   tiers: { qualified: number; nurturing: number };
   signals: CompiledSignal[];
   byId: Map<string, CompiledSignal>;
+  lexicon: Lexicon;
+  answers: CompiledAnswer[];
+  hedges: Set<string>;
 }
 
 const DEFAULT_NEGATION = {
@@ -149,7 +219,9 @@ export function validateRawCatalog(doc: unknown, where = 'catalog'): RawCatalog 
     seen.add(s.id);
     if (s.category === 'negative' && s.weight > 0) problems.push(`${at}: category negative needs a weight ≤ 0, got ${s.weight}`);
     if (s.category !== 'negative' && s.weight < 0) problems.push(`${at}: a negative weight needs category negative`);
-    if (s.patterns.es.length + s.patterns.en.length === 0) problems.push(`${at}: no patterns in es or en`);
+    if (s.category === 'act' && s.weight !== 0) problems.push(`${at}: an act never scores: remove its weight`);
+    if (s.strength && s.category !== 'intent') problems.push(`${at}: only intent signals have a strength`);
+    if (s.role === 'agent' && s.category !== 'act') problems.push(`${at}: agent messages only carry acts (category act): an agent's words are not the customer's intent`);
     for (const lang of CATALOG_LANGUAGES) {
       s.patterns[lang].forEach((p, k) => {
         if (s.number && !p.includes('{num}')) problems.push(`${at}: pattern ${lang}[${k}] /${p}/ has no {num} although the signal captures a number`);
@@ -211,6 +283,9 @@ export function buildCatalog(doc: unknown, resolver: CatalogResolver, where = 'c
   const signals = new Map<string, RawSignal>();
   let negation = { ...DEFAULT_NEGATION };
   let tiers = DEFAULT_TIERS;
+  const lexicon: LexiconSpec = {};
+  const answers: RawCatalog['answers'] = [];
+  const hedges = new Set<string>();
   for (const c of ordered) {
     for (const id of c.drop) {
       if (!signals.has(id)) throw configError(`Signal catalog '${c.id}' drops '${id}', which no parent catalog defines`);
@@ -219,18 +294,56 @@ export function buildCatalog(doc: unknown, resolver: CatalogResolver, where = 'c
     for (const s of c.signals) signals.set(s.id, s);
     if (c.negation) negation = { window: c.negation.window ?? negation.window, es: c.negation.es ?? negation.es, en: c.negation.en ?? negation.en };
     if (c.tiers) tiers = c.tiers;
+    for (const [name, byLang] of Object.entries(c.lexicon)) {
+      const cur = (lexicon[name] ??= {});
+      for (const lang of CATALOG_LANGUAGES) if (byLang[lang]) cur[lang] = [...(cur[lang] ?? []), ...byLang[lang]!];
+    }
+    answers.push(...c.answers);
+    for (const h of c.hedges) hedges.add(h);
   }
-  const compiled: CompiledSignal[] = [...signals.values()].map((s) => ({
-    id: s.id,
-    description: s.description,
-    category: s.category,
-    weight: s.weight,
-    confidence: s.confidence,
-    negatable: s.negatable,
-    ...(s.number ? { number: s.number } : {}),
-    patterns: CATALOG_LANGUAGES.flatMap((lang) => s.patterns[lang].map((source) => ({ lang, source, regex: compilePattern(source) }))),
-  }));
   const head = chain[0]!;
+  const lex = compileLexicon(lexicon, `${where} lexicon`);
+  const known = (cls: string) => lex.classes.has(cls) || (BUILTIN_TAGS as readonly string[]).includes(cls);
+  const problems: string[] = [];
+  const answerTargets = new Set(answers.map((a) => a.signal));
+  const compiled: CompiledSignal[] = [...signals.values()].map((s) => {
+    const at = `${where} signal '${s.id}'`;
+    const rules: CompiledRule[] = [];
+    for (const lang of CATALOG_LANGUAGES) {
+      for (const source of s.rules[lang]) {
+        try { rules.push({ lang, source, ...compileTokenPattern(source, known, at, lang) }); } catch (err) { problems.push((err as Error).message.replace(/^Invalid signal catalog: /, '')); }
+      }
+    }
+    if (s.patterns.es.length + s.patterns.en.length + rules.length === 0 && !answerTargets.has(s.id)) problems.push(`${at}: no patterns or rules in es or en, and no answer makes it`);
+    for (const u of s.unless) if (!signals.has(u)) problems.push(`${at}: unless names '${u}', which is not a signal of this catalog`);
+    return {
+      id: s.id,
+      description: s.description,
+      category: s.category,
+      weight: s.weight,
+      strength: s.category === 'intent' ? s.strength ?? (s.weight >= tiers.qualified ? 'strong' : 'weak') : null,
+      role: s.role,
+      unless: s.unless,
+      unlessIn: s.unlessIn,
+      confidence: s.confidence,
+      negatable: s.negatable,
+      ...(s.number ? { number: s.number } : {}),
+      patterns: CATALOG_LANGUAGES.flatMap((lang) => s.patterns[lang].map((source) => ({ lang, source, regex: compilePattern(source) }))),
+      rules,
+    };
+  });
+  const byId = new Map(compiled.map((s) => [s.id, s]));
+  const isAct = (id: string, role: SignalRole) => byId.get(id)?.category === 'act' && byId.get(id)?.role === role;
+  answers.forEach((a, i) => {
+    const at = `${where} answers.${i}`;
+    for (const id of a.agent) if (!isAct(id, 'agent')) problems.push(`${at}: agent '${id}' is not an agent act (category act, role agent)`);
+    for (const id of a.customer) if (!isAct(id, 'customer')) problems.push(`${at}: customer '${id}' is not a customer act (category act)`);
+    const target = byId.get(a.signal);
+    if (!target || target.category === 'act') problems.push(`${at}: signal '${a.signal}' is not a scoring signal of this catalog`);
+    for (const id of a.replaces) if (!byId.has(id)) problems.push(`${at}: replaces '${id}', which is not a signal of this catalog`);
+  });
+  for (const h of hedges) if (!isAct(h, 'customer')) problems.push(`${where} hedges: '${h}' is not a customer act`);
+  if (problems.length) throw configError(`Invalid signal catalog: ${problems.join('; ')}`, { problems });
   return {
     id: head.id,
     version: chain.map((c) => `${c.id}@${c.version}`).join('+'),
@@ -241,7 +354,10 @@ export function buildCatalog(doc: unknown, resolver: CatalogResolver, where = 'c
     },
     tiers,
     signals: compiled,
-    byId: new Map(compiled.map((s) => [s.id, s])),
+    byId,
+    lexicon: lex,
+    answers: answers.map((a) => ({ agent: new Set(a.agent), customer: new Set(a.customer), signal: a.signal, replaces: new Set(a.replaces) })),
+    hedges,
   };
 }
 
@@ -267,8 +383,13 @@ export function parseCatalog(yamlText: string, resolver: CatalogResolver = fileR
   return buildCatalog(doc, resolver);
 }
 
-export function tierFor(catalog: Pick<SignalCatalog, 'tiers'>, ruleScore: number): Tier {
-  if (ruleScore >= catalog.tiers.qualified) return 'qualified';
+/**
+ * The rules' tier: thresholds on ruleScore, and the tier policy: qualified
+ * needs at least one strong intent signal, so weak signals (interest, a price
+ * question, product questions) stop at nurturing however many add up.
+ */
+export function tierFor(catalog: Pick<SignalCatalog, 'tiers'>, ruleScore: number, signals: ReadonlyArray<{ category: string; strength?: SignalStrength | null }> | null = null): Tier {
+  if (ruleScore >= catalog.tiers.qualified && (signals === null || signals.some((s) => s.category === 'intent' && s.strength === 'strong'))) return 'qualified';
   if (ruleScore >= catalog.tiers.nurturing) return 'nurturing';
   return 'unqualified';
 }

@@ -32,30 +32,23 @@ export function createHotTriggerDetector(catalog: SignalCatalog, triggerIds: str
   }
   const wanted = new Set(triggerIds);
   // Runs on every customer message in the window stage: match only the trigger
-  // signals, not the whole catalog (the full catalog was a quarter of the
-  // pipeline's time).
-  const triggers: SignalCatalog = { ...catalog, signals: catalog.signals.filter((s) => wanted.has(s.id)) };
-  // One alternation of every trigger pattern (word boundaries hoisted out, named
-  // groups dropped) answers "could anything fire?" in one scan, and one per
-  // signal picks the signals worth the exact per-pattern matching with its
-  // negation and number checks. Most chat lines ("hola", "ok", "500") stop at
-  // the first test.
-  const alternation = (sig: SignalCatalog['signals']) => {
-    const bodies = sig.flatMap((x) => x.patterns.map((p) => patternBody(p.regex.source)));
-    return bodies.length ? new RegExp(`${BOUNDARY_BEFORE}${bodies.join('|')}${BOUNDARY_AFTER}`, 'iu') : null;
-  };
-  const prefilter = alternation(triggers.signals);
-  const perSignal = triggers.signals.map((sig) => ({ sig, re: alternation([sig])! })).filter((x) => x.re);
+  // signals (and the acts their `unless` names, so "order a new card, mine was
+  // stolen" stays servicing), not the whole catalog.
+  const needed = new Set(triggerIds);
+  for (const id of triggerIds) for (const u of catalog.byId.get(id)?.unless ?? []) needed.add(u);
+  const triggers: SignalCatalog = { ...catalog, signals: catalog.signals.filter((s) => needed.has(s.id)) };
+  // Regex patterns: one alternation of every trigger pattern (word boundaries
+  // hoisted out, named groups dropped) answers "could a pattern fire?" in one
+  // scan. Grammar rules rule themselves out on the message's tags (mayMatch).
+  const bodies = triggers.signals.filter((x) => wanted.has(x.id)).flatMap((x) => x.patterns.map((p) => patternBody(p.regex.source)));
+  const prefilter = bodies.length ? new RegExp(`${BOUNDARY_BEFORE}${bodies.join('|')}${BOUNDARY_AFTER}`, 'iu') : null;
+  const hasRules = triggers.signals.some((x) => wanted.has(x.id) && x.rules.length > 0);
   const detect = (m: NormalizedMessage): string[] => {
-    if (!prefilter || m.op !== 'upsert' || m.sender.role !== 'customer' || !m.body) return [];
-    // Whole-string folding (native) instead of foldText's per-character walk with
-    // offsets: the same text except for context-dependent lower-casing (Greek
-    // final sigma), which no trigger pattern uses. The exact matching below
-    // folds with offsets again, only for messages that passed.
-    const folded = foldString(m.body);
-    if (!prefilter.test(folded)) return [];
-    const candidates = perSignal.filter((x) => x.re.test(folded)).map((x) => x.sig);
-    return detectSignalIds({ ...triggers, signals: candidates }, m.body, m.language.code);
+    if ((!prefilter && !hasRules) || m.op !== 'upsert' || m.sender.role !== 'customer' || !m.body) return [];
+    // Whole-string folding (native) for the pattern prefilter; the grammar
+    // tokenizes with offsets itself.
+    if (!hasRules && !prefilter!.test(foldString(m.body))) return [];
+    return detectSignalIds(triggers, m.body, m.language.code).filter((id) => wanted.has(id));
   };
   return Object.assign(detect, { unknownTriggers });
 }

@@ -3,7 +3,7 @@
 // snapshot of a conversation repeats its whole transcript, so the extract
 // stage memoizes them: a snapshot then costs a match for its new messages only,
 // not for the 60 it carries.
-import type { SignalCatalog } from './catalog.js';
+import type { SignalCatalog, SignalRole } from './catalog.js';
 import { detectSignals, type SignalMatch } from './detect-signals.js';
 import { messageSentiment } from './sentiment.js';
 
@@ -14,11 +14,12 @@ export interface MessageAnalysis {
   readonly sentiment: number;
 }
 
-export type MessageAnalyzer = (text: string, lang: string | undefined) => MessageAnalysis;
+/** Agent messages are analyzed too (for the acts their answers refer to), so the role is part of the input. */
+export type MessageAnalyzer = (text: string, lang: string | undefined, role?: SignalRole) => MessageAnalysis;
 
 /** Analyzes every time (one-off extractions: evaluation, recalibration). */
 export function plainAnalyzer(catalog: SignalCatalog): MessageAnalyzer {
-  return (text, lang) => ({ matches: detectSignals(catalog, text, lang), sentiment: messageSentiment(text, lang).score });
+  return (text, lang, role = 'customer') => ({ matches: detectSignals(catalog, text, lang, role), sentiment: role === 'customer' ? messageSentiment(text, lang).score : 0 });
 }
 
 /**
@@ -38,15 +39,15 @@ export function memoize(analyze: MessageAnalyzer, maxChars: number): MessageAnal
   // A Map iterates in insertion order: re-inserting on a hit keeps the oldest first.
   const memo = new Map<string, MessageAnalysis>();
   let chars = 0;
-  return (text, lang) => {
-    const key = `${lang ?? ''}\u0000${text}`;
+  return (text, lang, role = 'customer') => {
+    const key = `${role === 'customer' ? '' : 'a'}${lang ?? ''}\u0000${text}`;
     const hit = memo.get(key);
     if (hit) {
       memo.delete(key);
       memo.set(key, hit);
       return hit;
     }
-    const a = analyze(text, lang);
+    const a = analyze(text, lang, role);
     if (key.length > maxChars) return a;
     memo.set(key, a);
     chars += key.length;

@@ -1,6 +1,6 @@
 // The record on leadwire.signals.v1 (JSON Schema: schemas/signals.v1.json).
 // Key: conversation_id. One record per conversation snapshot.
-import type { SignalCategory, Tier } from './catalog.js';
+import type { RecordCategory, SignalStrength, Tier } from './catalog.js';
 import type { SentimentLabel } from './sentiment.js';
 
 export interface Evidence {
@@ -11,8 +11,15 @@ export interface Evidence {
 
 export interface Signal {
   id: string;
-  category: SignalCategory;
+  /** Records never carry acts (category act). */
+  category: RecordCategory;
   weight: number;
+  /**
+   * Intent only. strong: it can make the lead qualified on its own; weak:
+   * interest (also a strong signal said hypothetically, "if I were to buy").
+   * Absent on records written before the tier policy: read as the weight says.
+   */
+  strength?: SignalStrength;
   /** 0..1: how sure the extractor is that the signal is present. */
   confidence: number;
   /** Captured number (e.g. units), for signals with number capture: the largest one seen. */

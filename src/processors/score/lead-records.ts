@@ -1,7 +1,7 @@
 // The records on leadwire.lead-scores.v1 and leadwire.lead-events.v1
 // (JSON Schemas: schemas/lead-scores.v1.json, schemas/lead-events.v1.json).
 import type { Tier } from '../extract/catalog.js';
-import type { Evidence, SignalCategory } from './signal-types.js';
+import type { Evidence, SignalCategory, SignalStrength } from './signal-types.js';
 import type { ContributionKind } from './score-signals.js';
 
 export interface Reason {
@@ -16,6 +16,8 @@ export interface SignalSummary {
   id: string;
   category: SignalCategory;
   weight: number;
+  /** Intent only (see signals.v1). */
+  strength?: SignalStrength;
   confidence: number;
   value?: number;
   source: 'rules' | 'llm';
@@ -46,6 +48,8 @@ export interface LeadScoreRecord {
   tier: Tier;
   previousTier: Tier | null;
   tierSource: 'rules' | 'llm';
+  /** What decided the tier (the tier policy's rule, with the signal and the customer's words). */
+  basis?: { rule: 'strong_intent' | 'no_strong_intent' | 'withdrawn' | 'capped' | 'score'; signal: string | null; quote: string | null };
   components: { fit: number; intent: number; negative: number; implicit: number; raw: number };
   reasons: { positive: Reason[]; negative: Reason[] };
   signals: SignalSummary[];

@@ -141,11 +141,12 @@ export function createScoreProcessor(cfg: ScoreConfig, ports: ScorePorts): Proce
           tier: res.tier,
           previousTier: prevTier,
           tierSource: res.tierSource,
+          basis: res.basis,
           components: { fit: res.fit, intent: res.intent, negative: res.negative, implicit: res.implicit, raw: res.raw },
           reasons,
           signals: rec.signals.map((s) => ({
             id: s.id, category: s.category, weight: s.weight, confidence: s.confidence,
-            ...(s.value !== undefined ? { value: s.value } : {}), source: s.source, evidence: s.evidence,
+            ...(s.strength ? { strength: s.strength } : {}), ...(s.value !== undefined ? { value: s.value } : {}), source: s.source, evidence: s.evidence,
           })),
           implicit: {
             sharedContact: rec.implicit?.sharedContact ?? false,

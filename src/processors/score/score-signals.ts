@@ -18,6 +18,8 @@ export interface Contribution {
   points: number;
   /** The intent decay factor applied (1 for fit, negative and implicit). */
   decay: number;
+  /** A strong intent signal: it can make the lead qualified on its own. */
+  strong?: boolean;
   messageId: string | null;
   quote: string | null;
 }
@@ -37,6 +39,20 @@ export interface ScoreResult {
   contributions: Contribution[];
   reasons: { positive: Contribution[]; negative: Contribution[] };
   segment: string | null;
+  /** What decided the tier, with the signal and the customer's words behind it. */
+  basis: TierBasis;
+}
+
+/**
+ * strong_intent: a strong intent that stands; no_strong_intent: weak signals
+ * only, held at nurturing; withdrawn: a later withdrawal took the strong intent
+ * back; capped: a cap signal is the customer's latest word; score: the
+ * thresholds alone.
+ */
+export interface TierBasis {
+  rule: 'strong_intent' | 'no_strong_intent' | 'withdrawn' | 'capped' | 'score';
+  signal: string | null;
+  quote: string | null;
 }
 
 /** The score stage reads signals.v1; its optional parts (llm, transcript, contact) may be absent. */
@@ -117,7 +133,9 @@ export function signalContributions(rec: ScoringInput, model: ScoringModel, at: 
     // The newest quote explains best what the customer wants now.
     const ev = s.evidence[s.evidence.length - 1];
     const kind: ContributionKind = s.category === 'negative' || w < 0 ? 'negative' : s.category;
-    out.push({ id: s.id, kind, points: round(w * conf * decay, 4), decay: round(decay, 4), messageId: ev?.messageId ?? null, quote: ev?.quote ?? null });
+    // Records from before the tier policy carry no strength: their intent counts as strong, as it did then.
+    const strong = kind === 'intent' && s.strength !== 'weak';
+    out.push({ id: s.id, kind, points: round(w * conf * decay, 4), decay: round(decay, 4), messageId: ev?.messageId ?? null, quote: ev?.quote ?? null, ...(strong ? { strong } : {}) });
   }
   const im = model.implicit;
   const imp = rec.implicit;
@@ -146,22 +164,51 @@ function positions(rec: ScoringInput): (id: string) => number {
   return (id) => pos.get(id) ?? Number(id);
 }
 
+const newestIn = (pos: (id: string) => number) => (s: Signal) => Math.max(...s.evidence.map((e) => pos(e.messageId)).filter(Number.isFinite), Number.NEGATIVE_INFINITY);
+const oldestIn = (pos: (id: string) => number) => (s: Signal) => Math.min(...s.evidence.map((e) => pos(e.messageId)).filter(Number.isFinite), Number.POSITIVE_INFINITY);
+
+/** The cap signals that count: a decline after an accepted commitment does not. */
+function effectiveCaps(rec: ScoringInput, model: ScoringModel, pos: (id: string) => number): Signal[] {
+  const { declines, commitments } = model.policy;
+  const committedAt = Math.min(...rec.signals.filter((s) => commitments.includes(s.id)).map(oldestIn(pos)), Number.POSITIVE_INFINITY);
+  const newest = newestIn(pos);
+  return rec.signals.filter((s) => model.caps[s.id] && !(declines.includes(s.id) && committedAt < newest(s)));
+}
+
 /** The lowest cap among cap signals whose newest evidence comes after every positive intent evidence. */
-export function capTier(rec: ScoringInput, model: ScoringModel, contributions: Contribution[]): Tier | null {
-  const capIds = Object.keys(model.caps);
-  if (capIds.length === 0) return null;
-  const pos = positions(rec);
-  const newest = (s: Signal) => Math.max(...s.evidence.map((e) => pos(e.messageId)).filter(Number.isFinite), Number.NEGATIVE_INFINITY);
+export function capTier(rec: ScoringInput, model: ScoringModel, contributions: Contribution[]): { tier: Tier; signal: Signal } | null {
+  if (Object.keys(model.caps).length === 0) return null;
+  const newest = newestIn(positions(rec));
   const positiveIds = new Set(contributions.filter((c) => c.kind === 'intent' && c.points > 0).map((c) => c.id));
   let lastBuying = Number.NEGATIVE_INFINITY;
   for (const s of rec.signals) if (positiveIds.has(s.id)) lastBuying = Math.max(lastBuying, newest(s));
-  let cap: Tier | null = null;
-  for (const s of rec.signals) {
-    const c = model.caps[s.id];
-    if (!c || !(newest(s) > lastBuying)) continue;
-    if (cap === null || TIER_ORDER.indexOf(c) < TIER_ORDER.indexOf(cap)) cap = c;
+  let cap: { tier: Tier; signal: Signal } | null = null;
+  for (const s of effectiveCaps(rec, model, positions(rec))) {
+    const c = model.caps[s.id]!;
+    if (!(newest(s) > lastBuying)) continue;
+    if (cap === null || TIER_ORDER.indexOf(c) < TIER_ORDER.indexOf(cap.tier)) cap = { tier: c, signal: s };
   }
   return cap;
+}
+
+/**
+ * The strong intent that stands: the one with the newest evidence, unless a
+ * withdrawal (any `caps` signal: "no me interesa", "not buying yet") came after
+ * it. Returns the withdrawal instead when one took it back.
+ */
+export function standingStrongIntent(rec: ScoringInput, model: ScoringModel, contributions: Contribution[]): { strong: Contribution | null; withdrawnBy: Signal | null } {
+  const newest = newestIn(positions(rec));
+  const byId = new Map(rec.signals.map((s) => [s.id, s]));
+  let strong: Contribution | null = null;
+  let strongAt = Number.NEGATIVE_INFINITY;
+  for (const c of contributions) {
+    if (!c.strong || c.points <= 0) continue;
+    const at = newest(byId.get(c.id)!);
+    if (strong === null || at > strongAt || (at === strongAt && c.points > strong.points)) { strong = c; strongAt = at; }
+  }
+  if (!strong) return { strong: null, withdrawnBy: null };
+  for (const s of effectiveCaps(rec, model, positions(rec))) if (newest(s) > strongAt) return { strong: null, withdrawnBy: s };
+  return { strong, withdrawnBy: null };
 }
 
 export function scoreSignals(rec: ScoringInput, model: ScoringModel, at: number, previous: Tier | null = null): ScoreResult {
@@ -175,9 +222,28 @@ export function scoreSignals(rec: ScoringInput, model: ScoringModel, at: number,
   const exact = scoreFromRaw(raw, model);
   const uncapped = tierFromScore(exact, model, previous);
   const cap = capTier(rec, model, contributions);
-  const rulesTier = cap !== null && TIER_ORDER.indexOf(cap) < TIER_ORDER.indexOf(uncapped) ? cap : uncapped;
-  const { tier, source } = reconcileTier(rulesTier, llmSuggestion(rec), model);
-  const byPoints = [...contributions].sort((a, b) => b.points - a.points || a.id.localeCompare(b.id));
+  let rulesTier = uncapped;
+  let basis: TierBasis = { rule: 'score', signal: null, quote: null };
+  if (cap !== null && TIER_ORDER.indexOf(cap.tier) < TIER_ORDER.indexOf(uncapped)) {
+    rulesTier = cap.tier;
+    basis = { rule: 'capped', signal: cap.signal.id, quote: cap.signal.evidence.at(-1)?.quote ?? null };
+  }
+  const standing = standingStrongIntent(rec, model, contributions);
+  if (model.policy.qualifiedNeedsStrong && rulesTier === 'qualified') {
+    if (standing.strong) basis = { rule: 'strong_intent', signal: standing.strong.id, quote: standing.strong.quote };
+    else {
+      rulesTier = 'nurturing';
+      const w = standing.withdrawnBy;
+      basis = w ? { rule: 'withdrawn', signal: w.id, quote: w.evidence.at(-1)?.quote ?? null } : { rule: 'no_strong_intent', signal: null, quote: null };
+    }
+  }
+  // The LLM may move the tier, but never to qualified against the policy.
+  const suggestion = llmSuggestion(rec);
+  let { tier, source } = reconcileTier(rulesTier, suggestion, model);
+  if (model.policy.qualifiedNeedsStrong && tier === 'qualified' && !standing.strong) ({ tier, source } = { tier: rulesTier, source: 'rules' });
+  // The deciding evidence leads the reasons.
+  const decisive = basis.rule === 'strong_intent' ? basis.signal : null;
+  const byPoints = [...contributions].sort((a, b) => Number(b.id === decisive) - Number(a.id === decisive) || b.points - a.points || a.id.localeCompare(b.id));
   return {
     score: round(exact, 1),
     probability: round(calibrate(exact, model), 4),
@@ -191,5 +257,6 @@ export function scoreSignals(rec: ScoringInput, model: ScoringModel, at: number,
       negative: byPoints.filter((c) => c.points < 0).reverse().slice(0, model.reasons.negative),
     },
     segment: segmentOf(rec, model),
+    basis,
   };
 }

@@ -44,6 +44,22 @@ export const scoringModelSchema = z.object({
    * "no me interesa" written after the last buying signal outweighs any sum.
    */
   caps: z.record(z.string(), z.enum(['nurturing', 'unqualified'])).default({}),
+  /**
+   * The tier policy. qualifiedNeedsStrong: qualified needs at least one strong
+   * intent signal (acquisition; a quote, demo, call, meeting or visit asked for
+   * or accepted; purchase terms) that no later withdrawal (a `caps` signal)
+   * took back; weak signals alone stop at nurturing whatever their sum.
+   */
+  policy: z.object({
+    qualifiedNeedsStrong: z.boolean().default(false),
+    /**
+     * Cap signals that decline one offer of the agent, and the commitments they
+     * cannot take back: a "no" to an offer withdraws what the customer asked
+     * for, not a purchase they had already accepted before it.
+     */
+    declines: z.array(z.string()).default([]),
+    commitments: z.array(z.string()).default([]),
+  }).strict().default({ qualifiedNeedsStrong: false, declines: [], commitments: [] }),
   /** Segment name → signal ids; a conversation is in the first segment one of whose signals fired. */
   segments: z.record(z.string(), z.array(z.string())).default({}),
 }).strict().superRefine((m, ctx) => {

@@ -20,6 +20,14 @@ async function storeWith(convs: Array<{ id: string; chunks: string[]; tier?: str
 }
 
 describe('searchConversations', () => {
+  it('embeds the search text as a query (models such as E5 prefix queries and passages differently)', async () => {
+    const store = await storeWith([{ id: 'quote', chunks: ['necesito cotización'] }]);
+    const purposes: Array<string | undefined> = [];
+    const recording = { ...embedder, embed: (texts: string[], purpose?: 'query' | 'passage') => { purposes.push(purpose); return embedder.embed(texts); } };
+    await searchConversations({ embedder: recording, store }, 'cotización', { limit: 1 });
+    expect(purposes).toEqual(['query']);
+  });
+
   it('returns each conversation once, best first, with an excerpt of the matching line', async () => {
     const store = await storeWith([
       { id: 'quote', chunks: ['hola\nnecesito cotización de 50 máquinas empacadoras', 'cotización con envío a Lima'], tier: 'qualified' },

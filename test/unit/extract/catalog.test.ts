@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { detectSignals } from '../../../src/processors/extract/detect-signals.js';
 import { LeadwireError } from '../../../src/core/errors.js';
 import { buildCatalog, loadCatalog, parseCatalog, tierFor, type CatalogResolver } from '../../../src/processors/extract/catalog.js';
 
@@ -56,20 +57,29 @@ describe('shipped catalogs', () => {
   it('default has every required signal id', () => {
     const c = loadCatalog('default');
     const required = ['asks_price', 'asks_quote', 'asks_demo', 'asks_call', 'asks_meeting', 'budget', 'payment_method', 'timeline', 'urgency',
-      'decision_maker', 'company_size', 'current_operation', 'only_project', 'competitor', 'objection_price', 'objection_other', 'not_interested',
-      'ready_to_buy', 'order_status', 'complaint', 'cancel'];
+      'decision_maker', 'company_size', 'current_operation', 'only_project', 'competitor', 'objection_price', 'withdraws', 'not_interested',
+      'ready_to_buy', 'order_status', 'complaint', 'cancel', 'asks_visit', 'gives_contact', 'accepts_offer', 'declines_offer'];
     for (const id of required) expect(c.byId.has(id), id).toBe(true);
-    for (const id of ['order_status', 'complaint', 'cancel', 'not_interested']) expect(c.byId.get(id)!.weight).toBeLessThan(0);
-    expect(c.version).toBe('default@1');
+    for (const id of ['order_status', 'complaint', 'cancel', 'not_interested', 'withdraws']) expect(c.byId.get(id)!.weight).toBeLessThan(0);
+    // The tier policy's strong intents, and weak interest that stops at nurturing.
+    for (const id of ['ready_to_buy', 'asks_quote', 'asks_demo', 'asks_call', 'asks_meeting', 'asks_visit', 'payment_method', 'gives_contact', 'accepts_offer']) {
+      expect(c.byId.get(id)!.strength, id).toBe('strong');
+    }
+    for (const id of ['asks_price', 'interested', 'asks_info', 'asks_product', 'explores']) expect(c.byId.get(id)!.strength, id).toBe('weak');
+    for (const id of ['budget', 'company_size', 'current_operation']) expect(c.byId.get(id)!.strength, id).toBeNull();
+    expect(c.version).toBe('default@2');
   });
 
-  it('equipment-manufacturer extends default, adds its signals and overrides asks_call', () => {
+  it('equipment-manufacturer extends default, adds its fit signals and its products to the lexicon', () => {
     const c = loadCatalog('equipment-manufacturer');
     const def = loadCatalog('default');
-    expect(c.version).toBe('equipment-manufacturer@1+default@1');
+    expect(c.version).toBe('equipment-manufacturer@2+default@2');
     for (const id of ['asks_visit', 'already_produces', 'volume', 'pain_staff', 'pain_time', 'pain_waste', 'new_location', 'demand_over_capacity',
-      'asks_spec_sheet', 'asks_payment', 'asks_shipping', 'asks_installation', 'asks_quote', 'not_interested']) expect(c.byId.has(id), id).toBe(true);
-    expect(c.byId.get('asks_call')!.patterns.length).not.toBe(def.byId.get('asks_call')!.patterns.length);
+      'asks_spec_sheet', 'asks_installation', 'asks_quote', 'payment_method', 'not_interested']) expect(c.byId.has(id), id).toBe(true);
+    // "Necesito una empacadora": the product is the manufacturer's, so wanting one is acquisition with this catalog only.
+    const ids = (cat: typeof c) => detectSignals(cat, 'Necesito una empacadora para la panadería', 'es').map((m) => m.signalId);
+    expect(ids(c)).toContain('ready_to_buy');
+    expect(ids(def)).not.toContain('ready_to_buy');
     expect(c.tiers).toEqual(def.tiers);
   });
 

@@ -45,7 +45,7 @@ describe('extract processor', () => {
     expect(rec.snapshotVersion).toBe(1);
     expect(rec.contentHash).toBe(snapshot.contentHash);
     expect(rec.degraded).toBe(false);
-    expect(rec.extractor).toEqual({ rules: 'equipment-manufacturer@1+default@1', llm: null });
+    expect(rec.extractor).toEqual({ rules: 'equipment-manufacturer@2+default@2', llm: null });
     expect(rec.tier).toBe('qualified');
     expect(rec.rulesTier).toBe('qualified');
     expect(rec.implicit.recencyMs).toBe(60_000);

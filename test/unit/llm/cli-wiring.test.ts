@@ -24,7 +24,7 @@ describe('LLM wiring through the CLI', () => {
       envelopeJson(row('2', 'Mi correo es compras@example.com y mi celular +57 301 555 1234, llámeme mañana', t + 30_000), null, 'c', { tsMs: t + 30_000 }),
     ].join('\n'));
     const { stdout } = await promisify(execFile)(process.execPath, ['bin/leadwire.js', 'replay', file, '--json'], {
-      env: { ...process.env, LOG_LEVEL: 'silent', LLM_BASE_URL: fake.baseUrl, LLM_MODEL: 'fake-model', LLM_API_KEY: 'test-key', LLM_CACHE: 'memory', DATABASE_URL: '' },
+      env: { ...process.env, LOG_LEVEL: 'silent', LLM_BASE_URL: fake.baseUrl, LLM_MODEL: 'fake-model', LLM_API_KEY: 'test-key', LLM_CACHE: 'memory', DATABASE_URL: '', QDRANT_URL: '' },
       timeout: 60_000,
     });
     const rec = stdout.trim().split('\n').map((l) => JSON.parse(l)).find((r) => r.conversationId === '5151');

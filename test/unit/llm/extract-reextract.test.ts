@@ -43,7 +43,7 @@ describe('extract processor with the LLM extractor', () => {
     expect(validate(rec), JSON.stringify(validate.errors)).toBe(true);
     expect(rec.degraded).toBe(false);
     expect(rec.revision).toBe(0);
-    expect(rec.extractor.llm).toEqual({ model: 'fake-model', promptVersion: 'extract.v1' });
+    expect(rec.extractor.llm).toEqual({ model: 'fake-model', promptVersion: 'extract.v2' });
     expect(rec.llm?.basedOn.contentHash).toBe(hot.contentHash);
     await driver.close();
   });

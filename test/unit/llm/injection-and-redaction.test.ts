@@ -52,7 +52,7 @@ describe('prompt injection', () => {
       const req = server.requests[0]!;
 
       // The system prompt is exactly the rendered prompt file: nothing of the customer in it.
-      expect(req.system).toBe(renderSystem(loadPromptTemplate('extract.v1'), catalog, s.language.code));
+      expect(req.system).toBe(renderSystem(loadPromptTemplate('extract.v2'), catalog, s.language.code));
       expect(req.system).not.toContain(text.slice(0, 30));
       // The user message is one data block; the delimiters occur once each, at its ends.
       expect(req.user.startsWith(`${DATA_OPEN}\n`)).toBe(true);

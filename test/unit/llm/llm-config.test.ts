@@ -15,7 +15,7 @@ describe('llm config', () => {
     expect(cfg.llm).toMatchObject({ model: 'gpt-4o-mini', apiKey: 'sk-b', timeoutMs: 5_000, prices: { 'gpt-4o-mini': { inputPer1M: 1, outputPer1M: 2 } } });
     const x = buildLlmExtractor(cfg.llm, { logger: silentLogger });
     expect(x?.model).toBe('gpt-4o-mini');
-    expect(x?.promptVersion).toBe('extract.v1');
+    expect(x?.promptVersion).toBe('extract.v2');
   });
 
   it('a local endpoint needs no key', () => {

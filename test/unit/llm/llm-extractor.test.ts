@@ -52,7 +52,7 @@ describe('LLM extractor against the fake OpenAI server', () => {
 
     const llm = out.llm!;
     expect(llm.model).toBe('fake-model');
-    expect(llm.promptVersion).toBe('extract.v1');
+    expect(llm.promptVersion).toBe('extract.v2');
     expect(llm.intent).toEqual({ value: 'high', confidence: 0.9, messageIds: [ids[0], ids[2]] });
     expect(llm.budget).toMatchObject({ amount: 12_500_000, currency: 'COP', messageIds: [ids[2]] });
     expect(llm.timeline.value).toBe('próxima semana');
@@ -155,7 +155,7 @@ describe('LLM extractor against the fake OpenAI server', () => {
       long.push({ role: 'customer', body: `Mensaje ${i}: quisiera saber más sobre los tiempos de entrega, el precio por mayor y las formas de pago disponibles para mi negocio en Cali` });
       long.push({ role: 'agent', body: `Respuesta ${i}: con gusto le cuento todos los detalles sobre precios, envíos y formas de pago` });
     }
-    const budget = 1_500;
+    const budget = 2_500;
     const x = makeExtractor(server, { maxInputTokens: budget });
     const s1 = snapshotOf('109', long, { stepMs: 5_000 });
     const out1 = await x.extract(s1, rulesOf(s1), { catalog, force: true });

@@ -62,6 +62,13 @@ describe('decideLlmCall', () => {
     expect(near).toMatchObject({ call: false, defer: true, reason: 'near_threshold' });
   });
 
+  it('defers a call where the rules are least sure: weak signals add up to qualified but the tier policy held the lead', () => {
+    const held = decide([{ role: 'customer', body: 'Me interesa, cuánto cuesta y tienen garantía?' }], undefined, {
+      rules: { signals: [{ id: 'interested' }, { id: 'asks_price' }], ruleScore: 3.5, tier: 'nurturing' },
+    });
+    expect(held).toMatchObject({ call: false, defer: true, reason: 'held_back' });
+  });
+
   it('the settle timer calls when anything substantive is new, and only then', () => {
     const msgs: Msg[] = [{ role: 'customer', body: 'Necesito una cotización urgente para 500 unidades' }];
     expect(decide(msgs, undefined, { settle: true })).toMatchObject({ call: true, reason: 'settled' });

@@ -38,7 +38,7 @@ describe('readDebeziumFile', () => {
   });
 
   it('`leadwire replay FILE --json` runs the topology and prints the latest signals', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, ['bin/leadwire.js', 'replay', fixture(), '--json'], { env: { ...process.env, LOG_LEVEL: 'silent' }, timeout: 60_000 });
+    const { stdout } = await promisify(execFile)(process.execPath, ['bin/leadwire.js', 'replay', fixture(), '--json'], { env: { ...process.env, LOG_LEVEL: 'silent', QDRANT_URL: '' }, timeout: 60_000 });
     const recs = stdout.trim().split('\n').map((l) => JSON.parse(l));
     const big = recs.find((r) => r.conversationId === '9007199254740995');
     expect(big.tier).toBe('qualified');

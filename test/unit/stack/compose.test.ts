@@ -9,6 +9,7 @@ import { stackSettings, repoRoot } from '../../../src/stack/settings.js';
 import { connectorDefinition, connectorTemplatePath, type ConnectorTarget } from '../../../src/stack/connect.js';
 import { templatePlaceholders } from '../../../src/stack/template.js';
 import { stackTopics } from '../../../src/stack/stack.js';
+import { QDRANT_PACKAGE, QDRANT_VERSION } from '../../../src/stack/qdrant.js';
 
 interface Service {
   image?: string;
@@ -52,6 +53,13 @@ describe('docker-compose.yml', () => {
     expect(hostPort(services.kafka!, stack.kafkaPort)).toBe(stack.kafkaPort);
     expect(String(services.kafka!.environment!.KAFKA_ADVERTISED_LISTENERS)).toContain(`EXTERNAL://127.0.0.1:${stack.kafkaPort}`);
     expect(hostPort(services.connect!, 8083)).toBe(stack.connectPort);
+    expect(hostPort(services.qdrant!, 6333)).toBe(stack.qdrantPort);
+  });
+
+  it('runs the official Qdrant image of the version the local stack pins', () => {
+    const pinned = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).optionalDependencies[QDRANT_PACKAGE];
+    expect(pinned).toBe(QDRANT_VERSION);
+    expect(services.qdrant!.image).toBe(`qdrant/qdrant:v${QDRANT_VERSION}`);
   });
 
   it('runs PostgreSQL with logical WAL, the WireChat tables and the stack database', () => {

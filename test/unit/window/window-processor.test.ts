@@ -51,13 +51,16 @@ describe('window: emission triggers', () => {
   it('emits at once on a hot trigger from the customer, and only for configured triggers', async () => {
     const d = await windowDriver({}, { detectHot: simpleHot });
     await pipe(d, msg({ at: T0, body: 'hola' }));
-    await pipe(d, agent({ at: T0 + 10 * SEC, body: 'el precio es 20.000' }));
+    await pipe(d, agent({ at: T0 + 10 * SEC, body: 'le envío una cotización' }));
     expect(snaps(d)).toHaveLength(0);
-    await pipe(d, msg({ at: T0 + 20 * SEC, body: 'El precio' }));
+    // A price question is interest, not a strong intent: not a default trigger.
+    await pipe(d, msg({ at: T0 + 15 * SEC, body: 'El precio' }));
+    expect(snaps(d)).toHaveLength(0);
+    await pipe(d, msg({ at: T0 + 20 * SEC, body: 'Quiero la cotización' }));
     let out = snaps(d);
     expect(out).toHaveLength(1);
-    expect(out[0]).toMatchObject({ reason: 'hot_trigger', triggers: ['asks_price'], version: 1 });
-    expect(out[0]!.transcript).toHaveLength(3);
+    expect(out[0]).toMatchObject({ reason: 'hot_trigger', triggers: ['asks_quote'], version: 1 });
+    expect(out[0]!.transcript).toHaveLength(4);
     // The gap later finds nothing new.
     await tick(d, T0 + 10 * MIN);
     out = snaps(d);

@@ -74,7 +74,7 @@ export interface BuildPromptInput {
 }
 
 function catalogList(catalog: SignalCatalog): string {
-  return catalog.signals.map((s) => `- \`${s.id}\` (${s.category}): ${s.description}`).join('\n');
+  return catalog.signals.filter((s) => s.category !== 'act').map((s) => `- \`${s.id}\` (${s.strength ? `${s.strength} ` : ''}${s.category}): ${s.description}`).join('\n');
 }
 
 const LANGUAGE_NAMES: Record<string, string> = { es: 'Spanish', en: 'English', pt: 'Portuguese' };

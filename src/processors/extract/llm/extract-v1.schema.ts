@@ -1,4 +1,5 @@
-// The answer the model must return for prompts/extract.v1.md. The same zod
+// The answer the model must return for prompts/extract.v1.md and extract.v2.md
+// (v2 changes only the tier definitions, to the tier policy). The same zod
 // schema is converted to the API's JSON schema (strict structured output) and
 // validates the answer, so what is asked and what is accepted cannot drift.
 // It travels with the prompt: a change here is a new prompt version.

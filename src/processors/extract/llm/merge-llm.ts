@@ -29,7 +29,7 @@ export function mergeLlm(rules: SignalsResult, grounded: Grounded, catalog: Sign
   let extra = 0;
   for (const ls of grounded.signals) {
     const def = catalog.byId.get(ls.id);
-    if (!def) continue;
+    if (!def || def.category === 'act') continue;
     const existing = byId.get(ls.id);
     if (existing) {
       // The rules already found it: the LLM's agreement raises confidence, its quotes add evidence.
@@ -37,11 +37,11 @@ export function mergeLlm(rules: SignalsResult, grounded: Grounded, catalog: Sign
       for (const ev of ls.evidence) if (existing.evidence.length < MAX_EVIDENCE && !existing.evidence.some((x) => x.messageId === ev.messageId && x.quote === ev.quote)) existing.evidence.push(ev);
       continue;
     }
-    byId.set(ls.id, { id: def.id, category: def.category, weight: def.weight, confidence: ls.confidence, evidence: ls.evidence, source: 'llm' });
+    byId.set(ls.id, { id: def.id, category: def.category, weight: def.weight, ...(def.strength ? { strength: def.strength } : {}), confidence: ls.confidence, evidence: ls.evidence, source: 'llm' });
     extra += def.weight * ls.confidence;
   }
   const signals = catalog.signals.filter((d) => byId.has(d.id)).map((d) => byId.get(d.id)!);
-  const base = tierFor(catalog, rules.ruleScore + extra);
+  const base = tierFor(catalog, rules.ruleScore + extra, signals);
   const tier = reconcileTier(base, grounded.fields.tierSuggestion, signals);
   return { ...rules, signals, tier, llm: { ...meta, ...grounded.fields } };
 }
