@@ -11,6 +11,7 @@ import { spawnWorker, type Worker } from '../helpers/worker.js';
 import { freeStackPorts } from '../chaos/harness.js';
 import { loadConfig } from '../../src/config/load.js';
 import { sourceTopic } from '../../src/config/schema.js';
+import { loadScoringModel } from '../../src/processors/score/scoring-model.js';
 import { STAGE } from '../../src/topology/topology.js';
 import { createPgAnalyticsStore } from '../../src/adapters/analytics/pg-analytics-store.js';
 import type { AnalyticsStore } from '../../src/adapters/analytics/analytics-store.js';
@@ -190,7 +191,8 @@ describe('score end to end on the real stack', () => {
     ] });
     await waitFor(async () => (await analytics.feedbackOf(conv)).length === 1, 30_000, 'the feedback stored');
     const [f] = await analytics.feedbackOf(conv);
-    expect(f).toMatchObject({ label: 'good', actor: 'ana@example.com', tierAtFeedback: 'qualified', scoringVersion: 'v1' });
+    // The active scoring version (scoring/ACTIVE), whichever it is now.
+    expect(f).toMatchObject({ label: 'good', actor: 'ana@example.com', tierAtFeedback: 'qualified', scoringVersion: loadScoringModel(config.score.model).version });
     await producer.send({ topic: t.feedback, messages: [{ key: conv, value: JSON.stringify({ conversation_id: conv, label: 'lost', actor: 'crm', at: Date.now() + 1000 }) }] });
     await producer.disconnect();
     await waitFor(async () => (await analytics.feedbackOf(conv)).length === 2, 30_000, 'the second label');
