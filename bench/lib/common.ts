@@ -24,6 +24,8 @@ export function parseArgs(argv = process.argv.slice(2), full = 100_000): BenchAr
 
 export interface BenchResult {
   name: string;
+  /** The bench/run-all.ts entry that measured it (its `--only` name). */
+  bench?: string;
   /** What `value` is (msg/s, ms, MB). */
   unit: string;
   value: number;
@@ -78,16 +80,25 @@ export async function withAdmin<T>(kafka: Kafka, fn: (admin: Admin) => Promise<T
 }
 
 export async function createTopics(kafka: Kafka, topics: Array<{ name: string; partitions: number; compacted?: boolean; maxMessageBytes?: number }>): Promise<void> {
-  await withAdmin(kafka, (a) => a.createTopics({
-    waitForLeaders: true,
-    topics: topics.map((t): ITopicConfig => ({
-      topic: t.name, numPartitions: t.partitions, replicationFactor: 1,
-      configEntries: [
-        ...(t.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : []),
-        ...(t.maxMessageBytes ? [{ name: 'max.message.bytes', value: String(t.maxMessageBytes) }] : []),
-      ],
-    })),
-  }));
+  await withAdmin(kafka, async (a) => {
+    try {
+      await a.createTopics({
+        waitForLeaders: true,
+        topics: topics.map((t): ITopicConfig => ({
+          topic: t.name, numPartitions: t.partitions, replicationFactor: 1,
+          configEntries: [
+            ...(t.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : []),
+            ...(t.maxMessageBytes ? [{ name: 'max.message.bytes', value: String(t.maxMessageBytes) }] : []),
+          ],
+        })),
+      });
+    } catch (err) {
+      // On a loaded broker the metadata of a just-created topic can lag behind kafkajs' wait for
+      // its leaders: wait for the metadata ourselves (bounded), anything else is a real error.
+      if (!(err as { retriable?: boolean }).retriable) throw err;
+      await pollUntil(() => a.fetchTopicMetadata({ topics: topics.map((t) => t.name) }).then((m) => m.topics.every((t) => t.partitions.every((p) => p.leader >= 0)), () => false), 60_000, `metadata of ${topics.map((t) => t.name).join(', ')}`, 500);
+    }
+  });
 }
 
 /** Deletes the topics a benchmark created (best effort: a stack shared by tests should not fill up). */
@@ -239,11 +250,11 @@ export function printResult(r: BenchResult): void {
 }
 
 /** Runs a benchmark as a script: prints its result (or the JSON with --json) and exits. */
-export async function runMain(fn: (args: BenchArgs) => Promise<BenchResult>): Promise<void> {
+export async function runMain(fn: (args: BenchArgs) => Promise<BenchResult | BenchResult[]>): Promise<void> {
   const args = parseArgs();
   try {
     const r = await fn(args);
-    if (args.json) console.log(JSON.stringify(r)); else printResult(r);
+    if (args.json) console.log(JSON.stringify(r)); else for (const x of [r].flat()) printResult(x);
     process.exit(0);
   } catch (err) {
     console.error(err);

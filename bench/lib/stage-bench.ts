@@ -212,7 +212,7 @@ export async function createTopologyTopics(kafka: Kafka, config: Config, topolog
 }
 
 /** Deletes the consumer groups of a run (the stages' and nothing else). */
-async function deleteGroups(kafka: Kafka, prefix: string): Promise<void> {
+export async function deleteGroups(kafka: Kafka, prefix: string): Promise<void> {
   await withAdmin(kafka, async (a) => {
     const ids = (await a.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(prefix));
     if (ids.length) await a.deleteGroups(ids).catch(() => {});

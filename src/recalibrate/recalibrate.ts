@@ -26,7 +26,11 @@ export interface RecalibrateOptions {
   version: string;
   l2: number;
   minLabels: number;
-  /** Weight of precision against recall when choosing the qualified threshold (F-beta; 0.5 favours precision). */
+  /**
+   * Weight of recall against precision when choosing the qualified threshold (F-beta). The default 1
+   * is F1, what recalibration is judged by: 0.5 bought precision with recall (hint3 held out: P 0.74
+   * → 1.00 while R fell 1.00 → 0.71 and F1 0.85 → 0.83).
+   */
   beta?: number;
   description?: string;
 }
@@ -100,7 +104,7 @@ export function recalibrate(base: ScoringModel, examples: LabelledExample[], opt
   });
 
   // Threshold: the score (= 100·P(good)) that maximises F-beta on the labels.
-  const beta2 = (opts.beta ?? 0.5) ** 2;
+  const beta2 = (opts.beta ?? 1) ** 2;
   const scores = examples.map((e) => scoreSignals(e.record, { ...model, caps: {} }, e.record.lastCustomerMessageAt ?? e.record.extractedAt).score);
   const candidates = [...new Set(scores)].sort((a, b) => a - b);
   let best = { t: base.thresholds.qualified, f: -1 };

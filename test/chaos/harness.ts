@@ -155,6 +155,8 @@ export interface Lag {
   total: number;
   /** The largest per-partition lag. */
   max: number;
+  /** Committed offsets, summed over partitions: grows as the group works. */
+  committed: number;
 }
 
 /**
@@ -167,15 +169,16 @@ export async function groupLag(kafka: Kafka, groupId: string, topic: string): Pr
     return await withAdmin(kafka, async (a) => {
       const ends = await a.fetchTopicOffsets(topic);
       const committed = (await a.fetchOffsets({ groupId, topics: [topic] }))[0]?.partitions ?? [];
-      let total = 0, max = 0;
+      let total = 0, max = 0, sum = 0;
       for (const e of ends) {
         const c = committed.find((p) => p.partition === e.partition);
         const co = c && Number(c.offset) >= 0 ? Number(c.offset) : Number(e.low);
         const lag = Math.max(0, Number(e.high) - co);
         total += lag;
         max = Math.max(max, lag);
+        sum += co;
       }
-      return { total, max };
+      return { total, max, committed: sum };
     });
   } catch {
     return undefined;
@@ -245,6 +248,8 @@ export interface StageWorker {
   instanceId: string;
   proc: ChildProcess;
   startedAt: number;
+  /** When it logged its partitions assigned and restored (0 before): a worker starts slowly on a loaded machine. */
+  readyAt: number;
 }
 
 /**
@@ -252,6 +257,9 @@ export interface StageWorker {
  * restarted worker fences its predecessor. A worker that exits on its own (e.g. while the broker is
  * down) is started again after `restartDelayMs`, like an orchestrator would.
  */
+/** What a stage worker logs once its partitions are assigned and their state restored. */
+const READY_LINE = '"msg":"partitions assigned and restored"';
+
 export function createSupervisor(opts: { stages: string[]; env: Record<string, string>; logDir: string; say: Say; restartDelayMs?: number }) {
   mkdirSync(opts.logDir, { recursive: true });
   const workers = new Map<string, StageWorker>();
@@ -269,7 +277,15 @@ export function createSupervisor(opts: { stages: string[]; env: Record<string, s
     });
     proc.stdout!.pipe(out);
     proc.stderr!.pipe(out);
-    const w: StageWorker = { stage, instanceId, proc, startedAt: Date.now() };
+    const w: StageWorker = { stage, instanceId, proc, startedAt: Date.now(), readyAt: 0 };
+    // Its log (stderr) says when it is ready. A listener of its own beside the pipe to the log file
+    // (closing a readline interface would pause the stream, and a worker blocked on a write stalls).
+    let tail = '';
+    const onData = (d: Buffer) => {
+      tail = (tail + d.toString()).slice(-4096);
+      if (tail.includes(READY_LINE)) { w.readyAt = Date.now(); proc.stderr!.off('data', onData); }
+    };
+    proc.stderr!.on('data', onData);
     counts.starts++;
     proc.once('exit', (code, signal) => {
       if (expected.has(proc) || stopping) return;
@@ -287,8 +303,8 @@ export function createSupervisor(opts: { stages: string[]; env: Record<string, s
     counts,
     killsByStage,
     startAll() { for (const s of opts.stages) start(s); },
-    /** How long the stage's current worker has been running. */
-    uptimeMs(stage: string): number { const w = workers.get(stage); return w ? Date.now() - w.startedAt : 0; },
+    /** How long the stage's current worker has been working: since it had its partitions assigned and restored (0 before). */
+    uptimeMs(stage: string): number { const w = workers.get(stage); return w?.readyAt ? Date.now() - w.readyAt : 0; },
     /** kill -9 of the stage's worker, then a new one with the same instance id. */
     async kill9(stage: string): Promise<void> {
       const w = workers.get(stage);

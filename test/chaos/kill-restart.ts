@@ -12,6 +12,7 @@ const HELP = `usage: node bin/run-ts.js test/chaos/kill-restart.ts [options]
   --rate N              rows per second (default ${FULL_DEFAULTS.insertRate})
   --kill-every MS       kill -9 a random stage worker this often (default ${FULL_DEFAULTS.killEveryMs})
   --min-kills N         at least this many kills (default ${FULL_DEFAULTS.minKills})
+  --min-kills-in-flight N  of them, at least this many of a worker with input in flight (default ${FULL_DEFAULTS.minKillsInFlight})
   --min-uptime MS       only kill workers up for this long (default ${FULL_DEFAULTS.minUptimeMs})
   --partitions N        partitions of leadwire's topics (default ${FULL_DEFAULTS.partitions})
   --seed N              traffic seed (default ${FULL_DEFAULTS.seed})
@@ -26,7 +27,7 @@ Exit code 0 when every check passed.`;
 
 const { values: a } = parseArgs({
   options: {
-    messages: { type: 'string' }, rate: { type: 'string' }, 'kill-every': { type: 'string' }, 'min-kills': { type: 'string' }, 'min-uptime': { type: 'string' },
+    messages: { type: 'string' }, rate: { type: 'string' }, 'kill-every': { type: 'string' }, 'min-kills': { type: 'string' }, 'min-kills-in-flight': { type: 'string' }, 'min-uptime': { type: 'string' },
     partitions: { type: 'string' }, seed: { type: 'string' }, 'broker-signal': { type: 'string' }, 'connect-signal': { type: 'string' },
     'drain-timeout': { type: 'string' }, 'stack-dir': { type: 'string' }, down: { type: 'boolean' }, 'allow-default-stack': { type: 'boolean' },
     json: { type: 'string' }, help: { type: 'boolean' },
@@ -58,6 +59,7 @@ try {
     insertRate: num(a.rate, FULL_DEFAULTS.insertRate),
     killEveryMs: num(a['kill-every'], FULL_DEFAULTS.killEveryMs),
     minKills: num(a['min-kills'], FULL_DEFAULTS.minKills),
+    minKillsInFlight: num(a['min-kills-in-flight'], FULL_DEFAULTS.minKillsInFlight),
     minUptimeMs: num(a['min-uptime'], FULL_DEFAULTS.minUptimeMs),
     connectRestartAt: FULL_DEFAULTS.connectRestartAt,
     brokerRestartAt: FULL_DEFAULTS.brokerRestartAt,

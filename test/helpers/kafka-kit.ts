@@ -39,11 +39,23 @@ export interface ReadRecord { topic: string; partition: number; offset: string; 
  */
 export async function reader(topics: string[], opts: { fromEnd?: boolean; readUncommitted?: boolean } = {}) {
   const groupId = uniqueId('reader');
-  if (opts.fromEnd) for (const t of topics) await startGroupAtEnd(groupId, t);
+  const position = new Map<string, number>();
+  if (opts.fromEnd) {
+    for (const t of topics) {
+      await startGroupAtEnd(groupId, t);
+      for (const p of await withAdmin((a) => a.fetchTopicOffsets(t))) position.set(`${t}/${p.partition}`, Number(p.high));
+    }
+  }
   const consumer = kafka.consumer({ groupId, readUncommitted: opts.readUncommitted ?? false, sessionTimeout: 10_000, heartbeatInterval: 1000, maxWaitTimeInMs: 100 });
   await consumer.connect();
   for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: true });
   const records: ReadRecord[] = [];
+  // Next offset to read per topic/partition, past control records (commit and abort markers) too:
+  // kafkajs reports a batch of only markers as processed with its last offset.
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+    const k = `${payload.topic}/${payload.partition}`;
+    position.set(k, Math.max(position.get(k) ?? 0, Number(payload.lastOffset) + 1));
+  });
   let joined!: () => void;
   const ready = new Promise<void>((r) => { joined = r; });
   consumer.on(consumer.events.GROUP_JOIN, () => joined());
@@ -65,8 +77,33 @@ export async function reader(topics: string[], opts: { fromEnd?: boolean; readUn
         await new Promise((r) => setTimeout(r, 100));
       }
     },
+    /**
+     * Reads every topic to the end offsets it has now. Once the stages writing them have committed
+     * their input (`caughtUp`), this is "nothing more will arrive", decided by offsets, not by a pause.
+     */
+    async readToEnd(timeoutMs = 60_000): Promise<void> {
+      const ends = await withAdmin(async (a) => (await Promise.all(topics.map(async (t) => (await a.fetchTopicOffsets(t)).map((p) => ({ k: `${t}/${p.partition}`, end: Number(p.high) }))))).flat());
+      await waitFor(() => ends.every((e) => e.end === 0 || (position.get(e.k) ?? 0) >= e.end), timeoutMs, `reading ${topics.join(', ')} to offsets ${ends.map((e) => `${e.k}:${e.end}`).join(' ')}`);
+    },
     close: () => consumer.disconnect(),
   };
+}
+
+/**
+ * Waits until a consumer group has committed every record of `topic`. A stage commits its input
+ * offsets in the transaction of its outputs, so after this its outputs are all committed too. On a
+ * topic written in transactions one commit marker per partition is never handed to a consumer.
+ */
+export async function caughtUp(groupId: string, topic: string, timeoutMs: number, opts: { transactional?: boolean } = {}): Promise<void> {
+  const slack = opts.transactional ? 1 : 0;
+  await waitFor(async () => withAdmin(async (a) => {
+    const ends = await a.fetchTopicOffsets(topic);
+    const committed = (await a.fetchOffsets({ groupId, topics: [topic] }))[0]?.partitions ?? [];
+    return ends.every((e) => {
+      const c = Number(committed.find((p) => p.partition === e.partition)?.offset ?? -1);
+      return Number(e.high) === Number(e.low) || (c >= 0 && Number(e.high) - c <= slack);
+    });
+  }), timeoutMs, `group ${groupId} to commit all of ${topic}`);
 }
 
 export async function waitFor(pred: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {

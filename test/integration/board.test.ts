@@ -3,7 +3,8 @@
 //  1. Local runtime, as `npm start` runs it: the samples on the board; a new
 //     hot conversation appears live (server-sent events, no reload); the
 //     detail shows the evidence; the good button puts feedback on the runtime's
-//     feedback topic. Screenshots go to docs/screenshots/.
+//     feedback topic. Screenshots go to a temporary folder (LEADWIRE_SCREENSHOTS_DIR
+//     overrides it: scripts/refresh-screenshots.sh points it at docs/screenshots/ on purpose).
 //  2. The real stack: rows written into PostgreSQL → Debezium → a worker
 //     running normalize, window, extract and score on Kafka → the server reads
 //     the lead topics on Kafka → the card appears; the button's feedback
@@ -26,7 +27,8 @@ import { createTopics, env, reader, startGroupAtEnd, uniqueId, waitFor, withAdmi
 import { spawnWorker, type Worker } from '../helpers/worker.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = join(process.cwd(), 'docs', 'screenshots');
+// Never the tracked docs/screenshots/ by default: a test run leaves the working tree as it was.
+const SHOTS = process.env.LEADWIRE_SCREENSHOTS_DIR || mkdtempSync(join(tmpdir(), 'lw-board-shots-'));
 
 async function openBrowser(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);
@@ -127,6 +129,7 @@ describe('lead board over the local runtime (npm start)', () => {
     // The board hears it back through the topic: the label shows on the card.
     await page.locator(`.card[data-id="${conv}"] [data-role="label"]`).getByText('good').waitFor({ timeout: 10_000 });
     expect(pageErrors).toEqual([]);
+    expect(existsSync(join(SHOTS, 'board.png')) && existsSync(join(SHOTS, 'lead-detail.png'))).toBe(true);
   }, 90_000);
 });
 

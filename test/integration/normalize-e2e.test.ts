@@ -2,7 +2,7 @@
 // with a garbage record written straight onto the source topic between good ones.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { env, kafka, reader, startGroupAtEnd, uniqueId } from '../helpers/kafka-kit.js';
+import { caughtUp, env, kafka, reader, startGroupAtEnd, uniqueId } from '../helpers/kafka-kit.js';
 import { loadConfig } from '../../src/config/load.js';
 import { buildTopology, STAGE } from '../../src/topology/topology.js';
 import { startKafkaRuntime, type KafkaRuntime } from '../../src/runtime/kafka/kafka-runtime.js';
@@ -66,7 +66,10 @@ describe('normalize end to end on the real stack', () => {
 
     const msgs = () => out.of(config.topics.messages).map((r) => ({ key: r.key, v: JSON.parse(r.value!) as NormalizedMessage, partition: r.partition }));
     await out.waitFor(() => msgs().length >= 7 && out.of(config.topics.dlq).length >= 1, 90_000, '7 messages and 1 dead letter');
-    await new Promise((r) => setTimeout(r, 1500)); // nothing more should arrive
+    // Nothing more will arrive: normalize has committed the whole source topic (its outputs commit
+    // in the same transactions) and the reader has read its outputs to their end offsets.
+    await caughtUp(`${app}-normalize`, source, 60_000);
+    await out.readToEnd();
 
     const a = msgs().filter((m) => m.key === convA);
     expect(a.map((m) => [m.v.op, m.v.id])).toEqual([['upsert', a1], ['upsert', a2], ['upsert', a3], ['upsert', a1], ['delete', a2], ['delete', a3]]);

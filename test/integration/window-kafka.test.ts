@@ -1,7 +1,7 @@
 // The window stage on the Kafka runtime under crashes and rebalances, checked
 // against the local runtime on the same input (the clean run).
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTopics, env, groupLag, kafka, reader, stableMembers, uniqueId, waitFor } from '../helpers/kafka-kit.js';
+import { caughtUp, createTopics, env, kafka, reader, stableMembers, uniqueId, waitFor } from '../helpers/kafka-kit.js';
 import { spawnWorker, type Worker } from '../helpers/worker.js';
 import { generateConversations } from '../helpers/traffic.js';
 import { loadConfig } from '../../src/config/load.js';
@@ -102,9 +102,10 @@ describe('window on Kafka: crashes, restarts, rebalances', () => {
         w = start();
       }
     });
-    await waitFor(async () => (await groupLag(`${app}-window`, config.topics.messages)) === 0, 150_000, 'window to consume all input');
+    await caughtUp(`${app}-window`, config.topics.messages, 150_000);
     await out.waitFor(() => out.records.length >= expected.length, 90_000, `${expected.length} snapshots`);
-    await new Promise((r) => setTimeout(r, 1000));
+    // Nothing more will arrive: the window committed all its input, so reading to the end settles it.
+    await out.readToEnd();
     await w.term();
     await out.close();
     expect(kills).toBeGreaterThanOrEqual(4);
@@ -137,9 +138,9 @@ describe('window on Kafka: crashes, restarts, rebalances', () => {
     workers.push(a, b);
     await waitFor(async () => (await stableMembers(`${app}-window`)) === 2, 90_000, 'both workers in the group');
     await produceInput(config.topics.messages, input, 4, (i) => between(i, { a, b, group: `${app}-window` }));
-    await waitFor(async () => (await groupLag(`${app}-window`, config.topics.messages)) === 0, 120_000, 'window to consume all input');
+    await caughtUp(`${app}-window`, config.topics.messages, 120_000);
     await out.waitFor(() => out.records.length >= expected.length, 90_000, `${expected.length} snapshots`);
-    await new Promise((r) => setTimeout(r, 1000));
+    await out.readToEnd();
     for (const w of [a, b]) if (w.proc.exitCode === null) await w.term();
     await out.close();
     checkStamps(out.records);

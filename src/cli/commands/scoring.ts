@@ -1,23 +1,20 @@
 // `leadwire scoring list | recalibrate | shadow-report | promote VERSION`:
 // scoring versions, their fit from labels, the shadow comparison and promotion.
-import { createHash } from 'node:crypto';
 import { Command, Option } from 'commander';
 import { loadConfig } from '../../config/load.js';
 import { configError } from '../../core/errors.js';
 import { createAnalyticsStore } from '../../adapters/analytics/create-analytics-store.js';
-import { DATASET_NAMES, loadDataset } from '../../eval/datasets.js';
+import { DATASET_NAMES } from '../../eval/datasets.js';
 import { loadCatalog } from '../../processors/extract/catalog.js';
 import { isPositive } from '../../processors/feedback/feedback-record.js';
 import { loadScoringModel, readPointer } from '../../processors/score/scoring-model.js';
-import { signalsFromLabelled } from '../../recalibrate/labelled-signals.js';
 import { signalsFromLeadScore } from '../../recalibrate/lead-score-signals.js';
+import { hashSplit, labelledSplit } from '../../recalibrate/dataset-split.js';
 import { precisionOf, recalibrate, type LabelledExample } from '../../recalibrate/recalibrate.js';
 import { nextVersion, setPointer, writeScoringModel } from '../../recalibrate/scoring-files.js';
 import { shadowReport } from '../../recalibrate/shadow-report.js';
 
 const print = (json: boolean | undefined, obj: unknown, text: string) => process.stdout.write(`${json ? JSON.stringify(obj, null, 2) : text}\n`);
-/** A fixed hold-out by hash of the conversation id: reproducible, independent of order. */
-const heldBack = (id: string, share: number) => createHash('sha1').update(id).digest().readUInt16BE(0) / 65536 < share;
 
 function analyticsFromConfig() {
   const config = loadConfig();
@@ -40,27 +37,28 @@ export function scoringCommand(): Command {
     });
 
   cmd.command('recalibrate').description('fit a new scoring version from feedback labels (or a dataset) and run it in shadow')
-    .addOption(new Option('--dataset <name>', 'fit on a labelled dataset from shared/datasets instead of feedback (label high = good)').choices([...DATASET_NAMES]))
+    .addOption(new Option('--dataset <name>', 'fit on a labelled dataset from datasets/ instead of feedback (label high = good); its own train split where it has one').choices([...DATASET_NAMES]))
     .option('--version <v>', 'name of the new version (default: the next vN)')
     .option('--l2 <n>', 'L2 penalty toward the current weights (default: RECALIBRATE_L2)')
     .option('--min-labels <n>', 'labels needed (default: RECALIBRATE_MIN_LABELS)')
-    .option('--holdout <share>', 'share of labels held back to judge the fit', '0.3')
+    .option('--holdout <share>', 'share of labels held back to judge the fit (a dataset with a train split of its own is judged on its test split)', '0.3')
     .option('--json', 'print JSON')
     .action(async (opts: { dataset?: string; version?: string; l2?: string; minLabels?: string; holdout: string; json?: boolean }) => {
       const { config, analytics } = analyticsFromConfig();
       try {
         const base = loadScoringModel(config.score.model);
-        let examples: Array<LabelledExample & { id: string }>;
-        if (opts.dataset) {
-          const catalog = loadCatalog(config.extract.catalog);
-          examples = loadDataset(opts.dataset).map((c) => ({ id: c.conversation_id, record: signalsFromLabelled(c, catalog), positive: c.label === 'high' }));
-        } else {
-          examples = (await analytics.labelledLeads()).map((l) => ({ id: l.conversationId, record: signalsFromLeadScore(l.latest), positive: isPositive(l.label) }));
-        }
         const share = Number(opts.holdout);
         if (!(share >= 0 && share < 1)) throw configError('--holdout is a share in [0, 1)');
-        const train = examples.filter((e) => !heldBack(e.id, share));
-        const test = examples.filter((e) => heldBack(e.id, share));
+        type Example = LabelledExample & { id: string };
+        let split: { train: Example[]; test: Example[]; how: string };
+        if (opts.dataset) {
+          split = labelledSplit(opts.dataset, share, loadCatalog(config.extract.catalog));
+        } else {
+          const labelled = (await analytics.labelledLeads()).map((l) => ({ id: l.conversationId, record: signalsFromLeadScore(l.latest), positive: isPositive(l.label) }));
+          split = { ...hashSplit(labelled, (e) => e.id, share), how: `${Math.round(share * 100)} % held back by a hash of the conversation id` };
+        }
+        const { train, test } = split;
+        const labels = train.length + test.length;
         const version = opts.version ?? nextVersion();
         const r = recalibrate(base, train, {
           version, l2: opts.l2 !== undefined ? Number(opts.l2) : config.feedback.l2,
@@ -69,13 +67,13 @@ export function scoringCommand(): Command {
         const holdout = test.length ? { base: precisionOf(base, test), candidate: precisionOf(r.model, test) } : null;
         const file = writeScoringModel(r.model);
         setPointer('shadow', version);
-        const metrics = { labels: examples.length, train: r.train, holdout, source: opts.dataset ?? 'feedback' };
+        const metrics = { labels, train: r.train, holdout, split: split.how, source: opts.dataset ?? 'feedback' };
         await analytics.putScoringVersion({ version, status: 'shadow', parent: base.version, model: r.model, metrics });
         const fmt = (p: { precision: number; recall: number; f1: number }) => `precision ${p.precision.toFixed(3)} recall ${p.recall.toFixed(3)} F1 ${p.f1.toFixed(3)}`;
         print(opts.json, { version, file, parent: base.version, converged: r.converged, metrics }, [
-          `wrote ${file} (from ${base.version}, ${examples.length} labels, ${train.length} to fit)`,
+          `wrote ${file} (from ${base.version}, ${labels} labels: ${train.length} to fit, ${test.length} held back; ${split.how})`,
           `train    ${base.version}: ${fmt(r.train.base)}   ${version}: ${fmt(r.train.candidate)}`,
-          holdout ? `held out ${base.version}: ${fmt(holdout.base)}   ${version}: ${fmt(holdout.candidate)}` : 'no labels held out',
+          holdout ? `held back ${base.version}: ${fmt(holdout.base)}   ${version}: ${fmt(holdout.candidate)}` : 'no labels held back',
           `${version} now runs in shadow (scoring/SHADOW): restart score workers, then \`leadwire scoring shadow-report\`; promote with \`leadwire scoring promote ${version}\``,
         ].join('\n'));
       } finally { await analytics.close(); }
