@@ -9,10 +9,10 @@ import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { loadConfig } from '../src/config/load.js';
 import { sourceTopic } from '../src/config/schema.js';
-import type { Processor } from '../src/topology/processor-api.js';
+import type { Processor } from '../src/stream/processor-api.js';
 import { startKafkaRuntime } from '../src/runtime/kafka/kafka-runtime.js';
 import { buildTopology, STAGE } from '../src/topology/topology.js';
-import type { TopologySpec } from '../src/topology/stage.js';
+import type { TopologySpec } from '../src/stream/stage.js';
 import { brokers, captureLogger, createTopics, deleteTopics, pollUntil, round, runMain, uniqueId, withAdmin, type BenchArgs, type BenchResult } from './lib/common.js';
 
 export const E2E_P99_TARGET_MS = 1500;

@@ -12,9 +12,9 @@ import type { Kafka } from 'kafkajs';
 import { createLocalEmbedder } from '../src/adapters/embedder/local-embedder.js';
 import { createMemoryVectorStore } from '../src/adapters/vector-store/memory-vector-store.js';
 import { chunkTranscript } from '../src/processors/embed/chunk-transcript.js';
-import type { Processor } from '../src/topology/processor-api.js';
-import type { SignalsRecord } from '../src/processors/extract/signals-record.js';
-import type { TopologySpec } from '../src/topology/stage.js';
+import type { Processor } from '../src/stream/processor-api.js';
+import type { SignalsRecord } from '../src/records/signals-record.js';
+import type { TopologySpec } from '../src/stream/stage.js';
 import {
   benchConfig, benchKafka, captureLogger, createTopics, deleteTopics, nowMs, parseArgs, pollUntil, printResult, rawConsumerRate, uniqueId,
   type BenchArgs, type BenchResult,

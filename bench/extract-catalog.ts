@@ -18,7 +18,7 @@ import type { LabelledConversation } from '../src/eval/labelled-conversation.js'
 import { loadCatalog, type SignalCatalog } from '../src/processors/extract/catalog.js';
 import { extractRules } from '../src/processors/extract/extract-rules.js';
 import { memoAnalyzer } from '../src/processors/extract/message-analyzer.js';
-import type { ConversationSnapshot } from '../src/processors/window/snapshot.js';
+import type { ConversationSnapshot } from '../src/records/conversation-snapshot.js';
 import { generateConversations } from '../test/helpers/traffic.js';
 import { median, roundsArg } from './lib/common.js';
 

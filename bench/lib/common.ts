@@ -8,8 +8,8 @@ import pino, { type Logger } from 'pino';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { buildTopology } from '../../src/topology/topology.js';
-import type { TopologySpec } from '../../src/topology/stage.js';
-import type { Processor } from '../../src/topology/processor-api.js';
+import type { TopologySpec } from '../../src/stream/stage.js';
+import type { Processor } from '../../src/stream/processor-api.js';
 
 export interface BenchArgs { quick: boolean; messages: number; json: boolean }
 

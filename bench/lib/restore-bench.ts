@@ -6,7 +6,7 @@
 // wall time from start to ready.
 import { startKafkaRuntime } from '../../src/runtime/kafka/kafka-runtime.js';
 import type { OutMessage } from '../../src/runtime/stage-executor.js';
-import { changelogTopic, TIMER_STORE } from '../../src/topology/stage.js';
+import { changelogTopic, TIMER_STORE } from '../../src/stream/stage.js';
 import { buildTopology, STAGE, STORE } from '../../src/topology/topology.js';
 import {
   benchConfig, benchKafka, captureLogger, createTopics, deleteTopics, nowMs, pollUntil, uniqueId, type BenchArgs, type BenchResult,

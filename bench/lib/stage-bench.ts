@@ -19,7 +19,7 @@ import { createLocalRuntime } from '../../src/runtime/local-runtime.js';
 import type { KafkaRuntime } from '../../src/runtime/kafka/kafka-runtime.js';
 import type { StageExecutor } from '../../src/runtime/stage-executor.js';
 import { buildTopology, STAGE } from '../../src/topology/topology.js';
-import { changelogTopic, TIMER_STORE, type TopologySpec } from '../../src/topology/stage.js';
+import { changelogTopic, TIMER_STORE, type TopologySpec } from '../../src/stream/stage.js';
 import { sourceTopic, type Config } from '../../src/config/schema.js';
 import { silentLogger } from '../../src/core/logger.js';
 import {

@@ -4,7 +4,7 @@
 import type { Kafka } from 'kafkajs';
 import { generateConversations } from '../../test/helpers/traffic.js';
 import { makeDebeziumEvent } from '../../test/fixtures/debezium/make-event.js';
-import type { NormalizedMessage } from '../../src/processors/normalize/message.js';
+import type { NormalizedMessage } from '../../src/records/normalized-message.js';
 import { stampEventTime } from '../../src/adapters/kafka/event-time.js';
 
 /**

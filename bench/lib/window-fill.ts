@@ -7,7 +7,7 @@ import { StageExecutor, type OutMessage } from '../../src/runtime/stage-executor
 import { partitionFor } from '../../src/runtime/partitioner.js';
 import { buildTopology, STAGE } from '../../src/topology/topology.js';
 import type { Config } from '../../src/config/schema.js';
-import type { NormalizedMessage } from '../../src/processors/normalize/message.js';
+import type { NormalizedMessage } from '../../src/records/normalized-message.js';
 import { conversationTraffic } from './traffic.js';
 
 export interface FillOptions {

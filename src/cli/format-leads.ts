@@ -1,4 +1,4 @@
-import type { LeadScoreRecord } from '../processors/score/lead-records.js';
+import type { LeadScoreRecord } from '../records/lead-records.js';
 
 const ORDER = { qualified: 0, nurturing: 1, unqualified: 2 } as Record<string, number>;
 

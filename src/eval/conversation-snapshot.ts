@@ -6,10 +6,10 @@
 import { normalizeSchema, windowSchema } from '../config/schema.js';
 import { cleanText } from '../processors/normalize/clean-text.js';
 import { detectLanguage } from '../processors/normalize/detect-language.js';
-import type { NormalizedMessage } from '../processors/normalize/message.js';
+import type { NormalizedMessage } from '../records/normalized-message.js';
 import { redactPii } from '../processors/normalize/redact-pii.js';
 import { renderSnapshot } from '../processors/window/render.js';
-import type { ConversationSnapshot } from '../processors/window/snapshot.js';
+import type { ConversationSnapshot } from '../records/conversation-snapshot.js';
 import { emptyState } from '../processors/window/state.js';
 import { applyMessage, type Budget } from '../processors/window/transcript.js';
 import type { LabelledConversation } from './labelled-conversation.js';

@@ -2,7 +2,8 @@
 // messages → ConversationSnapshot → extractRules → tier.
 import { readFileSync } from 'node:fs';
 import { configError } from '../core/errors.js';
-import { loadCatalog, type SignalCatalog, type Tier } from '../processors/extract/catalog.js';
+import { loadCatalog, type SignalCatalog } from '../processors/extract/catalog.js';
+import type { Tier } from '../records/tier.js';
 import { loadScoringModel, type ScoringModel } from '../processors/score/scoring-model.js';
 import { scoreSignals } from '../processors/score/score-signals.js';
 import { signalsFromLabelled } from '../recalibrate/labelled-signals.js';

@@ -1,8 +1,7 @@
 // The record POST /feedback and the board put on leadwire.feedback.v1: the
 // feedback stage's contract (src/processors/feedback/feedback-record.ts,
 // schemas/feedback.v1.json), built here from an API request.
-import { feedbackId, type FeedbackRecord } from '../processors/feedback/feedback-record.js';
-import type { FeedbackLabel } from './lead-read-model.js';
+import { feedbackId, type FeedbackLabel, type FeedbackRecord } from '../records/feedback-record.js';
 import { redactText } from './redact-output.js';
 
 export type { FeedbackRecord };

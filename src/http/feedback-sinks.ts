@@ -4,9 +4,9 @@
 import type { Kafka, Producer } from 'kafkajs';
 import type { LocalRuntime } from '../runtime/local-runtime.js';
 import type { FeedbackRecord, FeedbackSink } from './feedback-record.js';
-import { cloudEventHeaders } from '../processors/score/cloud-events.js';
+import { cloudEventHeaders } from '../records/cloud-events.js';
 import { stampEventTime } from '../adapters/kafka/event-time.js';
-import { feedbackId } from '../processors/feedback/feedback-record.js';
+import { feedbackId } from '../records/feedback-record.js';
 
 export function localFeedbackSink(rt: Pick<LocalRuntime, 'produce'>, topic: string): FeedbackSink {
   return {

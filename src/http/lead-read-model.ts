@@ -2,13 +2,11 @@
 // conversation, its history, and what people said about it. Implementations:
 // in memory, fed from topic records (local runtime, or a Kafka consumer of the
 // lead topics), and later the analytics store (PostgreSQL).
-import type { Tier } from '../processors/extract/catalog.js';
-import type { Reason, Contact, Versions, SignalSummary, LeadAction, LeadEventType } from '../processors/score/lead-records.js';
+import type { Tier } from '../records/tier.js';
+import type { FeedbackLabel } from '../records/feedback-record.js';
+import type { Reason, Contact, Versions, SignalSummary, LeadAction, LeadEventType } from '../records/lead-records.js';
 
 export type Trend = 'new' | 'up' | 'down' | 'flat';
-export type FeedbackLabel = 'good' | 'bad' | 'won' | 'lost';
-export const FEEDBACK_LABELS: readonly FeedbackLabel[] = ['good', 'bad', 'won', 'lost'];
-export const TIERS: readonly Tier[] = ['qualified', 'nurturing', 'unqualified'];
 
 /** One row of the lead list and one card of the board. */
 export interface LeadSummary {

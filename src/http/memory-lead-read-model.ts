@@ -2,10 +2,10 @@
 // embedded mode subscribes it to the local runtime, the Kafka mode to a
 // consumer of the same topics (kafka-lead-feed.ts). Everything a view returns
 // is redacted again on the way out (redact-output.ts).
-import type { LeadEventRecord, LeadScoreRecord } from '../processors/score/lead-records.js';
-import type { ConversationSnapshot } from '../processors/window/snapshot.js';
-import type { SignalsTranscriptEntry } from '../processors/extract/signals-record.js';
-import { feedbackId, type FeedbackRecord } from '../processors/feedback/feedback-record.js';
+import type { LeadEventRecord, LeadScoreRecord } from '../records/lead-records.js';
+import type { ConversationSnapshot } from '../records/conversation-snapshot.js';
+import type { SignalsTranscriptEntry } from '../records/signals-record.js';
+import { feedbackId, type FeedbackRecord } from '../records/feedback-record.js';
 import type {
   FeedbackView, LeadChange, LeadDetail, LeadEventView, LeadPage, LeadQuery, LeadReadModel, LeadSummary, ScorePoint, TranscriptLine, Trend,
 } from './lead-read-model.js';

@@ -1,7 +1,8 @@
 // JSON Schemas of the API: fastify validates requests with them, serialises
 // responses through them (a field not listed here never leaves the server),
 // and @fastify/swagger turns them into the OpenAPI document at /openapi.json.
-import { FEEDBACK_LABELS, TIERS } from './lead-read-model.js';
+import { FEEDBACK_LABELS } from '../records/feedback-record.js';
+import { TIERS } from '../records/tier.js';
 
 const str = { type: 'string' } as const;
 const num = { type: 'number' } as const;

@@ -4,7 +4,7 @@
 // Only free-text fields are passed here: ids and hashes are long digit runs
 // that the id rule would (rightly, for text) take for document numbers.
 import { redactPii } from '../processors/normalize/redact-pii.js';
-import type { Reason, SignalSummary } from '../processors/score/lead-records.js';
+import type { Reason, SignalSummary } from '../records/lead-records.js';
 
 export function redactText(s: string): string {
   return redactPii(s).text;

@@ -3,11 +3,11 @@
 // and a Kafka consumer. Records that do not parse are skipped and counted:
 // the read side never stops on one bad record (the writers own the DLQ).
 import type { TopicsConfig } from '../config/schema.js';
-import type { LeadEventRecord, LeadScoreRecord } from '../processors/score/lead-records.js';
-import type { ConversationSnapshot } from '../processors/window/snapshot.js';
-import type { SignalsRecord } from '../processors/extract/signals-record.js';
+import type { LeadEventRecord, LeadScoreRecord } from '../records/lead-records.js';
+import type { ConversationSnapshot } from '../records/conversation-snapshot.js';
+import type { SignalsRecord } from '../records/signals-record.js';
 import type { LocalRuntime } from '../runtime/local-runtime.js';
-import { feedbackRecordSchema } from '../processors/feedback/feedback-record.js';
+import { feedbackRecordSchema } from '../records/feedback-record.js';
 import { linesFromSignals, type MemoryLeadReadModel } from './memory-lead-read-model.js';
 
 export type FeedTopics = Pick<TopicsConfig, 'leadScores' | 'leadEvents' | 'feedback' | 'conversations' | 'signals'>;

@@ -5,7 +5,7 @@ import { snapshotFromConversation } from '../eval/conversation-snapshot.js';
 import type { LabelledConversation } from '../eval/labelled-conversation.js';
 import type { SignalCatalog } from '../processors/extract/catalog.js';
 import { extractRules } from '../processors/extract/extract-rules.js';
-import type { SignalsRecord } from '../processors/extract/signals-record.js';
+import type { SignalsRecord } from '../records/signals-record.js';
 
 export function signalsFromLabelled(conv: LabelledConversation, catalog: SignalCatalog, start = 0, snapshotVersion = 1): SignalsRecord {
   const snap = snapshotFromConversation(conv, start);

@@ -1,8 +1,8 @@
 // A signals record rebuilt from a stored lead score (its signals summary keeps
 // every signal with its evidence): what recalibration fits on and what
 // `leadwire rescore` feeds back to the score stage under a new scoring version.
-import type { SignalsRecord } from '../processors/extract/signals-record.js';
-import type { LeadScoreRecord } from '../processors/score/lead-records.js';
+import type { SignalsRecord } from '../records/signals-record.js';
+import type { LeadScoreRecord } from '../records/lead-records.js';
 
 export function signalsFromLeadScore(rec: LeadScoreRecord): SignalsRecord {
   const label = rec.implicit.sentiment > 0.05 ? 'positive' : rec.implicit.sentiment < -0.05 ? 'negative' : 'neutral';

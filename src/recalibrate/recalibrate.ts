@@ -6,7 +6,7 @@
 // is 100 × P(good lead) and every other part (decay, caps, hysteresis, LLM rule)
 // carries over unchanged.
 import { configError } from '../core/errors.js';
-import type { SignalsRecord } from '../processors/extract/signals-record.js';
+import type { SignalsRecord } from '../records/signals-record.js';
 import { scoreSignals } from '../processors/score/score-signals.js';
 import { validateScoringModel, type ScoringModel } from '../processors/score/scoring-model.js';
 import { fitLogistic, sigmoid } from './logistic-regression.js';

@@ -5,7 +5,7 @@
 // Leads whose prompt version is stale need the LLM again: they count against
 // the cost ceiling, and those past it wait for the next run.
 import type { AnalyticsStore, StaleLead } from '../adapters/analytics/analytics-store.js';
-import type { SignalsRecord } from '../processors/extract/signals-record.js';
+import type { SignalsRecord } from '../records/signals-record.js';
 import { signalsFromLeadScore } from './lead-score-signals.js';
 
 export interface RescoreOptions {

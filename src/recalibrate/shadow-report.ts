@@ -3,9 +3,9 @@
 // score), and precision of "qualified" against people's labels, re-scoring the
 // labelled conversations with both models.
 import type { AnalyticsStore } from '../adapters/analytics/analytics-store.js';
-import type { Tier } from '../processors/extract/catalog.js';
+import type { Tier } from '../records/tier.js';
 import type { ScoringModel } from '../processors/score/scoring-model.js';
-import { isPositive } from '../processors/feedback/feedback-record.js';
+import { isPositive } from '../records/feedback-record.js';
 import { signalsFromLeadScore } from './lead-score-signals.js';
 import { precisionOf, type PrecisionReport } from './recalibrate.js';
 

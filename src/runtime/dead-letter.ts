@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import type { RecordOrigin } from '../topology/processor-api.js';
+import type { RecordOrigin } from '../stream/processor-api.js';
 
 /** The record on leadwire.dlq.v1 (schemas/dlq.v1.json). */
 export interface DeadLetterRecord {

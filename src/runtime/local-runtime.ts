@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
-import type { Clock } from '../topology/processor-api.js';
-import type { TopologySpec } from '../topology/stage.js';
+import type { Clock } from '../stream/processor-api.js';
+import type { TopologySpec } from '../stream/stage.js';
 import { StageExecutor, type OutMessage } from './stage-executor.js';
 import { partitionFor } from './partitioner.js';
 import { encodeValue } from './serde.js';
 
-interface StoredMessage { key: Buffer | null; value: Buffer | null; timestamp: number; headers: Record<string, string> }
+interface LoggedRecord { key: Buffer | null; value: Buffer | null; timestamp: number; headers: Record<string, string> }
 
 export type TopicListener = (m: { topic: string; partition: number; offset: number; key: string | null; value: Buffer | null; headers: Record<string, string>; timestamp: number }) => void;
 
@@ -35,10 +35,10 @@ export function createLocalRuntime(topology: TopologySpec, deps: { clock: Clock;
   // so processors see the quiet time pass instead of it being faked per timer.
   let skew = 0;
   const clock: Clock = { now: () => deps.clock.now() + skew };
-  const topics = new Map<string, StoredMessage[][]>();
+  const topics = new Map<string, LoggedRecord[][]>();
   const listeners = new Map<string, Set<TopicListener>>();
   const partitionsOf = (topic: string) => topology.topics.find((t) => t.name === topic)?.partitions ?? deps.partitions;
-  const log = (topic: string): StoredMessage[][] => {
+  const log = (topic: string): LoggedRecord[][] => {
     let t = topics.get(topic);
     if (!t) { t = Array.from({ length: partitionsOf(topic) }, () => []); topics.set(topic, t); }
     return t;
@@ -52,7 +52,7 @@ export function createLocalRuntime(topology: TopologySpec, deps: { clock: Clock;
   const changelogTopics = new Set<string>();
   for (const ex of executors.values()) for (const c of ex.changelogTopics()) changelogTopics.add(c.topic);
 
-  const append = (m: OutMessage | (StoredMessage & { topic: string; partition: number })) => {
+  const append = (m: OutMessage | (LoggedRecord & { topic: string; partition: number })) => {
     // Changelogs exist for the Kafka runtime's restore; in one process the stores are the state.
     if (changelogTopics.has(m.topic)) return;
     const parts = log(m.topic);

@@ -1,4 +1,4 @@
-import type { Serde } from '../topology/stage.js';
+import type { Serde } from '../stream/stage.js';
 import { decodeError } from '../core/errors.js';
 
 export function encodeValue(value: unknown): Buffer | null {

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { Clock, StreamRecord } from '../topology/processor-api.js';
-import { changelogTopic, TIMER_STORE, type StageSpec } from '../topology/stage.js';
+import type { Clock, StreamRecord } from '../stream/processor-api.js';
+import { changelogTopic, TIMER_STORE, type StageSpec } from '../stream/stage.js';
 import { StageTask, newUnit, type WorkUnit } from './task.js';
 import { decodeKey, decodeValue, encodeValue } from './serde.js';
 import { buildDeadLetter } from './dead-letter.js';

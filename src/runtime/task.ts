@@ -2,9 +2,9 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger } from 'pino';
 import type {
   RecordOrigin, Clock, DeadLetter, KeyValueStore, OutputRecord, Processor, ProcessorContext, StreamRecord, Timer, TimerKind, Timers,
-} from '../topology/processor-api.js';
+} from '../stream/processor-api.js';
 import { TimerHeap } from './timer-heap.js';
-import { TIMER_STORE, type StageSpec } from '../topology/stage.js';
+import { TIMER_STORE, type StageSpec } from '../stream/stage.js';
 
 /**
  * A store write, to be appended to the store's changelog in the same commit.

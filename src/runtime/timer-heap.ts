@@ -1,4 +1,4 @@
-import type { Timer } from '../topology/processor-api.js';
+import type { Timer } from '../stream/processor-api.js';
 
 interface Entry { at: number; seq: number; id: string }
 

@@ -6,8 +6,8 @@ import { buildTopology } from '../topology/topology.js';
 import { createLocalRuntime, type LocalRuntime } from '../runtime/local-runtime.js';
 import { createKafka } from '../adapters/kafka/kafka-factory.js';
 import { stampEventTime } from '../adapters/kafka/event-time.js';
-import type { SignalsRecord } from '../processors/extract/signals-record.js';
-import type { LeadScoreRecord } from '../processors/score/lead-records.js';
+import type { SignalsRecord } from '../records/signals-record.js';
+import type { LeadScoreRecord } from '../records/lead-records.js';
 
 export interface SourceRecord { key: string; value: string | Buffer; timestamp: number }
 

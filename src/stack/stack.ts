@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { sourceTopic } from '../config/schema.js';
 import { leadwireTopics } from '../topology/topics.js';
-import type { TopicSpec } from '../topology/stage.js';
+import type { TopicSpec } from '../stream/stage.js';
 import { ensureJars, type StackJars } from './jars.js';
 import { ensureMinilm } from './models.js';
 import {

@@ -1,6 +1,6 @@
 import type { Config } from '../config/schema.js';
 import { sourceTopic } from '../config/schema.js';
-import type { TopicSpec } from './stage.js';
+import type { TopicSpec } from '../stream/stage.js';
 
 /** Every topic leadwire reads or writes (besides changelogs), with its settings. */
 export function leadwireTopics(config: Pick<Config, 'topics' | 'kafka'>): TopicSpec[] {

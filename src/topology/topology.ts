@@ -2,7 +2,7 @@
 // topic names. Both runtimes run exactly this; `leadwire describe` prints it.
 import type { Config } from '../config/schema.js';
 import { sourceTopic } from '../config/schema.js';
-import type { StageSpec, TopologySpec } from './stage.js';
+import type { StageSpec, TopologySpec } from '../stream/stage.js';
 import { leadwireTopics } from './topics.js';
 import { createNormalizeProcessor, MESSAGE_INDEX_STORE } from '../processors/normalize/normalize-processor.js';
 import { createWindowProcessor, CONVERSATION_STORE } from '../processors/window/window-processor.js';

@@ -12,7 +12,7 @@ import { stackDown, stackUp } from '../../src/stack/stack.js';
 import { kafkaRunning } from '../../src/stack/kafka.js';
 import { generateConversations, FIRST_MESSAGE_ID, toWireRows, type WireMessageRow } from '../helpers/traffic.js';
 import { makeDebeziumEvent } from '../fixtures/debezium/make-event.js';
-import type { NormalizedMessage } from '../../src/processors/normalize/message.js';
+import type { NormalizedMessage } from '../../src/records/normalized-message.js';
 
 export type Say = (line: string) => void;
 

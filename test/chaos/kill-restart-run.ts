@@ -20,9 +20,9 @@ import { ensureTopics } from '../../src/stack/topics.js';
 import { restartConnect, restartKafka } from '../../src/stack/restart.js';
 import { stackEndpoints, type StackSettings } from '../../src/stack/settings.js';
 import { rng } from '../helpers/traffic.js';
-import type { LeadEventRecord, LeadScoreRecord } from '../../src/processors/score/lead-records.js';
-import type { SignalsRecord } from '../../src/processors/extract/signals-record.js';
-import type { ConversationSnapshot } from '../../src/processors/window/snapshot.js';
+import type { LeadEventRecord, LeadScoreRecord } from '../../src/records/lead-records.js';
+import type { SignalsRecord } from '../../src/records/signals-record.js';
+import type { ConversationSnapshot } from '../../src/records/conversation-snapshot.js';
 import { checkStages, emptyObservation, expectFromInput, formatStageCheck, snapshotOf, type StageCheck } from './stage-check.js';
 import {
   chaosInput, chaosKafka, createRowWriter, createSupervisor, envelopeOf, groupLag, sleep, startCollector, until, withAdmin, type Say,

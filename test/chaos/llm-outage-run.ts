@@ -13,8 +13,8 @@ import { STAGE } from '../../src/topology/topology.js';
 import { leadwireTopics } from '../../src/topology/topics.js';
 import { ensureTopics } from '../../src/stack/topics.js';
 import { stackEndpoints, type StackSettings } from '../../src/stack/settings.js';
-import type { SignalsRecord } from '../../src/processors/extract/signals-record.js';
-import type { LeadScoreRecord } from '../../src/processors/score/lead-records.js';
+import type { SignalsRecord } from '../../src/records/signals-record.js';
+import type { LeadScoreRecord } from '../../src/records/lead-records.js';
 import { startFakeOpenAiServer } from '../helpers/fake-openai-server.js';
 import { startFlakyLlm, FLAKY_KINDS, type FlakyKind } from './flaky-llm.js';
 import {

@@ -2,8 +2,11 @@
 // PostgreSQL (integration, on the stack's DATABASE_URL).
 import { describe, expect, it } from 'vitest';
 import type { AnalyticsStore, FeedbackEntry } from '../../src/adapters/analytics/analytics-store.js';
-import type { LeadScoreRecord } from '../../src/processors/score/lead-records.js';
-import { leadScoreEventId, uuidV5 } from '../../src/processors/score/event-id.js';
+import type { LeadScoreRecord } from '../../src/records/lead-records.js';
+import { LEADWIRE_NAMESPACE, leadScoreEventId } from '../../src/records/event-id.js';
+import { uuidV5 as uuidV5InNamespace } from '../../src/core/uuid-v5.js';
+
+const uuidV5 = (name: string) => uuidV5InNamespace(name, LEADWIRE_NAMESPACE);
 
 const T = Date.UTC(2026, 5, 1, 12);
 

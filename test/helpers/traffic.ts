@@ -1,7 +1,7 @@
 // Synthetic chat traffic with the shapes of real WireChat traffic (DESIGN.md,
 // "Real traffic"): mostly Spanish, short bursts, heavy-tailed gaps, customers
 // and agents. Deterministic from a seed so tests and benchmarks are repeatable.
-import type { NormalizedMessage, Role } from '../../src/processors/normalize/message.js';
+import type { NormalizedMessage, Role } from '../../src/records/normalized-message.js';
 
 export interface TrafficOptions {
   conversations: number;

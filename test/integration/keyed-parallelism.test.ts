@@ -6,8 +6,8 @@ import { caughtUp, createTopics, env, kafka, reader, uniqueId } from '../helpers
 import { loadConfig } from '../../src/config/load.js';
 import { startKafkaRuntime, type KafkaRuntime } from '../../src/runtime/kafka/kafka-runtime.js';
 import { silentLogger } from '../../src/core/logger.js';
-import type { Processor, ProcessorContext } from '../../src/topology/processor-api.js';
-import type { TopologySpec } from '../../src/topology/stage.js';
+import type { Processor, ProcessorContext } from '../../src/stream/processor-api.js';
+import type { TopologySpec } from '../../src/stream/stage.js';
 
 describe('keyed parallelism on Kafka', () => {
   let rt: KafkaRuntime | undefined;

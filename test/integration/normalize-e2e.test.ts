@@ -8,7 +8,7 @@ import { buildTopology, STAGE } from '../../src/topology/topology.js';
 import { startKafkaRuntime, type KafkaRuntime } from '../../src/runtime/kafka/kafka-runtime.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { sourceTopic } from '../../src/config/schema.js';
-import type { NormalizedMessage } from '../../src/processors/normalize/message.js';
+import type { NormalizedMessage } from '../../src/records/normalized-message.js';
 
 const app = uniqueId('e2e-norm');
 const config = loadConfig({

@@ -7,7 +7,7 @@ import { startLocalApicurio, type LocalRegistry } from '../../src/adapters/schem
 import { createConfluentSchemaRegistry, registerLeadwireSchemas, subjectFor } from '../../src/adapters/schema-registry/schema-registry.js';
 import { configSchema } from '../../src/config/schema.js';
 import { buildTopology, STAGE } from '../../src/topology/topology.js';
-import { createTestDriver } from '../../src/topology/test-driver.js';
+import { createTestDriver } from '../../src/runtime/test-driver.js';
 import { decodePayload } from '../../src/processors/score/analytics-sink.js';
 import { uniqueId } from '../helpers/kafka-kit.js';
 import { HOT, signals, T0 } from '../unit/score/fixtures.js';

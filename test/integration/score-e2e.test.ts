@@ -15,7 +15,7 @@ import { loadScoringModel } from '../../src/processors/score/scoring-model.js';
 import { STAGE } from '../../src/topology/topology.js';
 import { createPgAnalyticsStore } from '../../src/adapters/analytics/pg-analytics-store.js';
 import type { AnalyticsStore } from '../../src/adapters/analytics/analytics-store.js';
-import type { LeadEventRecord, LeadScoreRecord } from '../../src/processors/score/lead-records.js';
+import type { LeadEventRecord, LeadScoreRecord } from '../../src/records/lead-records.js';
 
 const GAP_MS = 3000;
 const app = uniqueId('e2e-score');

@@ -9,8 +9,8 @@ import { EVENT_TIME_HEADER, stampEventTime } from '../../src/adapters/kafka/even
 import { buildTopology, STAGE } from '../../src/topology/topology.js';
 import { createLocalRuntime } from '../../src/runtime/local-runtime.js';
 import { silentLogger } from '../../src/core/logger.js';
-import type { ConversationSnapshot } from '../../src/processors/window/snapshot.js';
-import type { NormalizedMessage } from '../../src/processors/normalize/message.js';
+import type { ConversationSnapshot } from '../../src/records/conversation-snapshot.js';
+import type { NormalizedMessage } from '../../src/records/normalized-message.js';
 
 const PARTITIONS = 4;
 

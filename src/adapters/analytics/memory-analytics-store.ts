@@ -4,7 +4,7 @@ import {
   decodeCursor, encodeCursor, newerOrSame, toSummary,
   type AnalyticsStore, type FeedbackEntry, type LabelledLead, type LeadSummary, type ScoringVersionRow,
 } from './analytics-store.js';
-import type { LeadScoreRecord } from '../../processors/score/lead-records.js';
+import type { LeadScoreRecord } from '../../records/lead-records.js';
 
 export function createMemoryAnalyticsStore(): AnalyticsStore {
   const history = new Map<string, LeadScoreRecord>();

@@ -8,8 +8,8 @@ import {
   decodeCursor, encodeCursor,
   type AnalyticsStore, type FeedbackEntry, type LabelledLead, type LeadSummary, type ScoringVersionRow,
 } from './analytics-store.js';
-import type { LeadScoreRecord } from '../../processors/score/lead-records.js';
-import type { Tier } from '../../processors/extract/catalog.js';
+import type { LeadScoreRecord } from '../../records/lead-records.js';
+import type { Tier } from '../../records/tier.js';
 
 export interface PgAnalyticsOptions {
   /** A pool to share; else one is made from `url`. */

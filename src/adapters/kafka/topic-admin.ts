@@ -1,5 +1,5 @@
 import type { Admin } from 'kafkajs';
-import type { TopicSpec } from '../../topology/stage.js';
+import type { TopicSpec } from '../../stream/stage.js';
 
 export interface EnsureTopicsResult {
   created: string[];

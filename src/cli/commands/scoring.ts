@@ -6,7 +6,7 @@ import { configError } from '../../core/errors.js';
 import { createAnalyticsStore } from '../../adapters/analytics/create-analytics-store.js';
 import { DATASET_NAMES } from '../../eval/datasets.js';
 import { loadCatalog } from '../../processors/extract/catalog.js';
-import { isPositive } from '../../processors/feedback/feedback-record.js';
+import { isPositive } from '../../records/feedback-record.js';
 import { loadScoringModel, readPointer } from '../../processors/score/scoring-model.js';
 import { signalsFromLeadScore } from '../../recalibrate/lead-score-signals.js';
 import { hashSplit, labelledSplit } from '../../recalibrate/dataset-split.js';

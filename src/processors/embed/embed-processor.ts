@@ -10,9 +10,9 @@ import { errorMessage } from '../../core/errors.js';
 import { metrics, registry } from '../../core/metrics.js';
 import type { Embedder } from '../../adapters/embedder/embedder.js';
 import { pointId, type VectorPoint, type VectorStore } from '../../adapters/vector-store/vector-store.js';
-import type { KeyValueStore, Processor, ProcessorContext, StreamRecord } from '../../topology/processor-api.js';
-import type { StageSpec, StoreSpec } from '../../topology/stage.js';
-import type { SignalsRecord } from '../extract/signals-record.js';
+import type { KeyValueStore, Processor, ProcessorContext, StreamRecord } from '../../stream/processor-api.js';
+import type { StageSpec, StoreSpec } from '../../stream/stage.js';
+import type { SignalsRecord } from '../../records/signals-record.js';
 import { chunkTranscript } from './chunk-transcript.js';
 
 export interface EmbedPorts {

@@ -10,21 +10,13 @@ import { configError } from '../../core/errors.js';
 import { NUMBER_SOURCE } from './parse-number.js';
 import { BUILTIN_TAGS, compileLexicon, type Lexicon, type LexiconSpec } from './grammar/lexicon.js';
 import { compileTokenPattern, type TokenPattern } from './grammar/token-pattern.js';
+import { SIGNAL_CATEGORIES, SIGNAL_STRENGTHS, type RecordCategory, type SignalCategory, type SignalStrength } from '../../records/signal-vocabulary.js';
+import type { Tier } from '../../records/tier.js';
 
-/**
- * fit, intent and negative signals score; `act` signals never score and never
- * go out on a record: they are what a message does (the agent offers to book,
- * the customer says yes, a clause is hypothetical) and give other signals
- * their context through `answers`, `hedges` and `unless`.
- */
-export const SIGNAL_CATEGORIES = ['fit', 'intent', 'negative', 'act'] as const;
-/** The categories a signals record carries (acts never leave the extractor). */
-export type RecordCategory = Exclude<SignalCategory, 'act'>;
-export const SIGNAL_STRENGTHS = ['strong', 'weak'] as const;
-export type SignalStrength = (typeof SIGNAL_STRENGTHS)[number];
+export { SIGNAL_CATEGORIES, SIGNAL_STRENGTHS, type RecordCategory, type SignalCategory, type SignalStrength };
+
 export const SIGNAL_ROLES = ['customer', 'agent'] as const;
 export type SignalRole = (typeof SIGNAL_ROLES)[number];
-export type SignalCategory = (typeof SIGNAL_CATEGORIES)[number];
 export const CATALOG_LANGUAGES = ['es', 'en'] as const;
 export type CatalogLanguage = (typeof CATALOG_LANGUAGES)[number];
 
@@ -145,8 +137,6 @@ export interface CompiledSignal {
 }
 
 export interface CompiledAnswer { agent: Set<string>; customer: Set<string>; signal: string; replaces: Set<string> }
-
-export type Tier = 'qualified' | 'nurturing' | 'unqualified';
 
 export interface SignalCatalog {
   id: string;

@@ -4,13 +4,13 @@
 // conversation is queued (store + wall timer) to be extracted again later with
 // its latest snapshot.
 import { metrics } from '../../core/metrics.js';
-import type { Processor, ProcessorContext, StreamRecord, KeyValueStore, Timer } from '../../topology/processor-api.js';
-import type { StoreSpec } from '../../topology/stage.js';
-import type { ConversationSnapshot } from '../window/snapshot.js';
+import type { Processor, ProcessorContext, StreamRecord, KeyValueStore, Timer } from '../../stream/processor-api.js';
+import type { StoreSpec } from '../../stream/stage.js';
+import type { ConversationSnapshot } from '../../records/conversation-snapshot.js';
 import type { SignalCatalog } from './catalog.js';
 import { extractRules } from './extract-rules.js';
 import { memoAnalyzer } from './message-analyzer.js';
-import type { SignalsRecord, SignalsResult } from './signals-record.js';
+import type { SignalsRecord, SignalsResult } from '../../records/signals-record.js';
 import type { ExtractConfig } from '../../config/schema.js';
 
 export interface LlmExtractOptions {

@@ -4,12 +4,12 @@
 // lead), but an answer counts with the agent's question before it ("yes", "el
 // martes a las 10" after "¿le agendo una llamada?"), through the catalog's
 // `answers`.
-import type { ConversationSnapshot } from '../window/snapshot.js';
+import type { ConversationSnapshot } from '../../records/conversation-snapshot.js';
 import { tierFor, type CompiledSignal, type SignalCatalog } from './catalog.js';
 import type { SignalMatch } from './detect-signals.js';
 import { implicitSignals } from './implicit-signals.js';
 import { plainAnalyzer, type MessageAnalyzer } from './message-analyzer.js';
-import type { Evidence, Signal, SignalsResult } from './signals-record.js';
+import type { Evidence, Signal, SignalsResult } from '../../records/signals-record.js';
 
 /** Evidence quotes kept per signal: enough to explain, small enough for the record. */
 const MAX_EVIDENCE = 5;

@@ -1,6 +1,6 @@
 // The window stage's hot-trigger port: a strong buying signal in a customer
 // message emits a snapshot at once instead of waiting for the session gap.
-import type { NormalizedMessage } from '../normalize/message.js';
+import type { NormalizedMessage } from '../../records/normalized-message.js';
 import type { SignalCatalog } from './catalog.js';
 import { configError } from '../../core/errors.js';
 import { detectSignalIds } from './detect-signals.js';

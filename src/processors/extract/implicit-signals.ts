@@ -1,8 +1,8 @@
 // Signals nobody states: mood, how much the customer writes, how fast the
 // business answers, how long ago the customer last wrote.
-import type { ConversationSnapshot } from '../window/snapshot.js';
+import type { ConversationSnapshot } from '../../records/conversation-snapshot.js';
 import { conversationSentiment, messageSentiment } from './sentiment.js';
-import type { ImplicitSignals } from './signals-record.js';
+import type { ImplicitSignals } from '../../records/signals-record.js';
 
 export function median(xs: number[]): number | null {
   if (xs.length === 0) return null;

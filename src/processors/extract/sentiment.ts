@@ -3,6 +3,7 @@
 // with a curated lexicon (spanish-lexicon.ts). Scores map to [-1, 1] with tanh
 // so one strong word in a short chat line counts as much as in a long one.
 import Sentiment from 'sentiment';
+import type { SentimentLabel } from '../../records/signal-vocabulary.js';
 import { foldString } from './fold-text.js';
 import { EMOJI_VALENCE, SPANISH_LEXICON, SPANISH_NEGATORS } from './spanish-lexicon.js';
 
@@ -20,7 +21,7 @@ engine.registerLanguage('es', {
   },
 });
 
-export type SentimentLabel = 'positive' | 'neutral' | 'negative';
+export type { SentimentLabel };
 
 export interface SentimentScore {
   /** −1 (very negative) … 1 (very positive). */

@@ -4,9 +4,9 @@
 import type { AnalyticsStore, FeedbackEntry } from '../../adapters/analytics/analytics-store.js';
 import { LeadwireError } from '../../core/errors.js';
 import { withRetry } from '../../core/retry.js';
-import type { Processor, ProcessorContext, StreamRecord } from '../../topology/processor-api.js';
+import type { Processor, ProcessorContext, StreamRecord } from '../../stream/processor-api.js';
 import { feedbackMetrics } from './feedback-metrics.js';
-import { feedbackId, feedbackRecordSchema, isPositive } from './feedback-record.js';
+import { feedbackId, feedbackRecordSchema, isPositive } from '../../records/feedback-record.js';
 
 /** The part of the VectorStore port feedback needs (src/adapters/vector-store/). */
 export interface FeedbackLabelSink {

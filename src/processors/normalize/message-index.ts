@@ -3,7 +3,7 @@
 // message would double what normalize produces. Ids are bigserials, so
 // neighbouring ids arrive together: entries live in buckets of 100 ids (the id
 // without its last two digits), and a commit writes each touched bucket once.
-import type { KeyValueStore } from '../../topology/processor-api.js';
+import type { KeyValueStore } from '../../stream/processor-api.js';
 
 export interface MessageIndexEntry {
   /** conversation_id (decimal string). */

@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import type { NormalizeConfig } from '../../config/schema.js';
 import { metrics } from '../../core/metrics.js';
-import type { Processor, ProcessorContext, StreamRecord } from '../../topology/processor-api.js';
+import type { Processor, ProcessorContext, StreamRecord } from '../../stream/processor-api.js';
 import { cleanText, rawCapOf } from './clean-text.js';
 import {
   TOAST_PLACEHOLDER, decodeDebeziumJson, decodeDebeziumValue, messageIdFromKey,
@@ -13,7 +13,7 @@ import {
 } from './debezium-envelope.js';
 import { bodyFingerprint, createDedupeCache } from './dedupe-cache.js';
 import { detectLanguage } from './detect-language.js';
-import type { NormalizedMessage, PiiFacts } from './message.js';
+import type { NormalizedMessage, PiiFacts } from '../../records/normalized-message.js';
 import { createMessageIndex, type MessageIndex } from './message-index.js';
 import { redactPii } from './redact-pii.js';
 import { createRoleResolver } from './resolve-role.js';

@@ -6,7 +6,7 @@
 // are what the scoring reads. So every pattern is specific (a shape, a Luhn
 // check, or an id keyword right before it) and bare digit runs are only taken
 // when long and not next to a currency or a unit.
-import type { PiiFacts } from './message.js';
+import type { PiiFacts } from '../../records/normalized-message.js';
 
 export interface RedactedText {
   text: string;

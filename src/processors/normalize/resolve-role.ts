@@ -1,5 +1,5 @@
 // sendable_type (Laravel's polymorphic class name) → who is speaking.
-import type { Role } from './message.js';
+import type { Role } from '../../records/normalized-message.js';
 
 export type RoleResolver = (sendableType: string | null) => Role;
 

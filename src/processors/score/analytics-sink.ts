@@ -3,8 +3,8 @@
 // store ignores an event id it already has.
 import type { AnalyticsStore } from '../../adapters/analytics/analytics-store.js';
 import { retriable } from '../feedback/feedback-processor.js';
-import type { Processor, ProcessorContext, StreamRecord } from '../../topology/processor-api.js';
-import type { LeadScoreRecord } from './lead-records.js';
+import type { Processor, ProcessorContext, StreamRecord } from '../../stream/processor-api.js';
+import type { LeadScoreRecord } from '../../records/lead-records.js';
 
 /** Plain JSON, or JSON in the schema registry's wire format (magic byte 0, 4-byte schema id). */
 export function decodePayload(bytes: Buffer): unknown {

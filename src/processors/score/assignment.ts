@@ -2,7 +2,7 @@
 // or segment) picks from its sellers, else the default sellers; within a list,
 // round-robin. The counter lives in the stage's store, so it survives restarts
 // and a replay assigns the same sellers.
-import type { KeyValueStore } from '../../topology/processor-api.js';
+import type { KeyValueStore } from '../../stream/processor-api.js';
 
 export interface AssignmentRule {
   language?: string;

@@ -6,15 +6,15 @@
 // alert nor sends one twice: outputs and state commit in one transaction.
 import { metrics } from '../../core/metrics.js';
 import type { ScoreConfig } from '../../config/schema.js';
-import type { KeyValueStore, Processor, ProcessorContext, StreamRecord } from '../../topology/processor-api.js';
-import type { Tier } from '../extract/catalog.js';
+import type { KeyValueStore, Processor, ProcessorContext, StreamRecord } from '../../stream/processor-api.js';
+import type { Tier } from '../../records/tier.js';
 import { createAssigner } from './assignment.js';
-import { cloudEventHeaders } from './cloud-events.js';
-import { leadEventId, leadScoreEventId } from './event-id.js';
+import { cloudEventHeaders } from '../../records/cloud-events.js';
+import { leadEventId, leadScoreEventId } from '../../records/event-id.js';
 import {
   LEAD_EVENT_CE_TYPE, LEAD_EVENTS_SCHEMA_ID, LEAD_SCORE_CE_TYPE, LEAD_SCORES_SCHEMA_ID,
   type LeadAction, type LeadEventRecord, type LeadEventType, type LeadScoreRecord, type Reason,
-} from './lead-records.js';
+} from '../../records/lead-records.js';
 import { scoreSignals, TIER_ORDER, type Contribution, type ScoreResult, type ScoringInput } from './score-signals.js';
 import type { ScoringModel } from './scoring-model.js';
 

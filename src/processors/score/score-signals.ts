@@ -2,13 +2,14 @@
 // the event time and the previous tier. Fit and intent are summed apart; only
 // intent decays, because a company's size does not fade but a question about
 // price asked a month ago does.
-import type { Tier } from '../extract/catalog.js';
-import type { Signal, SignalsRecord } from '../extract/signals-record.js';
+import { TIER_ORDER, type Tier } from '../../records/tier.js';
+import type { ContributionKind } from '../../records/signal-vocabulary.js';
+
+export { TIER_ORDER, type ContributionKind };
+import type { Signal, SignalsRecord } from '../../records/signals-record.js';
 import type { ScoringModel } from './scoring-model.js';
 
-export const TIER_ORDER: Tier[] = ['unqualified', 'nurturing', 'qualified'];
 
-export type ContributionKind = 'fit' | 'intent' | 'negative' | 'implicit';
 
 export interface Contribution {
   /** Signal id, or `implicit:<feature>`. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ConversationSnapshot } from './snapshot.js';
+import type { ConversationSnapshot } from '../../records/conversation-snapshot.js';
 
 type HashedPart = Pick<ConversationSnapshot, 'transcript' | 'counters' | 'folded' | 'language' | 'contact' | 'pii'>;
 

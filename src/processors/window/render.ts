@@ -1,9 +1,9 @@
 // Turns the compact state into the public ConversationSnapshot. Everything
 // derived (counters, times, response times, language, PII totals) is computed
 // here from the transcript plus the folded counters instead of being stored.
-import type { PiiFacts } from '../normalize/message.js';
+import type { PiiFacts } from '../../records/normalized-message.js';
 import { contentHash } from './content-hash.js';
-import type { ConversationSnapshot, EmitReason, TranscriptEntry } from './snapshot.js';
+import type { ConversationSnapshot, EmitReason, TranscriptEntry } from '../../records/conversation-snapshot.js';
 import type { Pii4, WindowState } from './state.js';
 import { roleIndex, roleOf } from './state.js';
 import { collapse } from './transcript.js';

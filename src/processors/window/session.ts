@@ -2,7 +2,7 @@
 // event-time axis (record timestamps = createdAt) so that a replay at any speed
 // closes the same sessions as live traffic; the wall-clock timer only closes a
 // session when the partition has gone quiet and stream time cannot advance.
-import type { Timer, Timers } from '../../topology/processor-api.js';
+import type { Timer, Timers } from '../../stream/processor-api.js';
 import { RETIRED_TTL_FACTOR, type WindowState } from './state.js';
 
 export interface SessionConfig {

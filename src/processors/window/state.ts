@@ -2,7 +2,7 @@
 // the store's changelog on every put and 100k open conversations must fit in
 // memory, so keys are short, defaults are omitted, and repeated sender strings
 // live once in a small table that messages point into.
-import type { Role } from '../normalize/message.js';
+import type { Role } from '../../records/normalized-message.js';
 
 /** Name of the window stage's conversation store (declare it in the StageSpec). */
 export const CONVERSATION_STORE = 'conversations';

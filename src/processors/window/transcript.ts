@@ -3,7 +3,7 @@
 // counters. Pure functions over WindowState; every change returns new arrays
 // and objects so a changelog write that still references an older state is
 // never mutated behind its back.
-import type { NormalizedMessage } from '../normalize/message.js';
+import type { NormalizedMessage } from '../../records/normalized-message.js';
 import { roleIndex, roleOf, type Folded, type Pii4, type Sender, type StoredMessage, type WindowState } from './state.js';
 
 export interface Budget { maxMessages: number; maxChars: number }

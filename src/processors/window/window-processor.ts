@@ -18,13 +18,13 @@
 //   back continues its versions instead of reusing ones downstream has seen.
 import type { WindowConfig } from '../../config/schema.js';
 import { metrics } from '../../core/metrics.js';
-import type { KeyValueStore, Processor, ProcessorContext, StreamRecord, Timer } from '../../topology/processor-api.js';
-import type { NormalizedMessage } from '../normalize/message.js';
+import type { KeyValueStore, Processor, ProcessorContext, StreamRecord, Timer } from '../../stream/processor-api.js';
+import type { NormalizedMessage } from '../../records/normalized-message.js';
 import { renderSnapshot } from './render.js';
 import {
   cancelAll, clearPending, dueReason, ensureTimer, eventDeadline, markPending, restoreTimers, timerId, timerPurpose, wallDue, type SessionConfig,
 } from './session.js';
-import type { ConversationSnapshot, EmitReason } from './snapshot.js';
+import type { ConversationSnapshot, EmitReason } from '../../records/conversation-snapshot.js';
 import { CONVERSATION_STORE, emptyState, isEmpty, retire, revive, type WindowState } from './state.js';
 import { applyMessage, type ApplyOutcome, type Budget } from './transcript.js';
 

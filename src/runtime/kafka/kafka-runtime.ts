@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
 import type { KafkaConfig } from '../../config/schema.js';
-import type { Clock } from '../../topology/processor-api.js';
-import type { TopologySpec } from '../../topology/stage.js';
+import type { Clock } from '../../stream/processor-api.js';
+import type { TopologySpec } from '../../stream/stage.js';
 import { createKafka } from '../../adapters/kafka/kafka-factory.js';
 import { ensureTopics, partitionCounts } from '../../adapters/kafka/topic-admin.js';
 import { KafkaStageRunner } from './kafka-stage-runner.js';
-import { changelogTopic } from '../../topology/stage.js';
+import { changelogTopic } from '../../stream/stage.js';
 
 export interface KafkaRuntime {
   runners: KafkaStageRunner[];

@@ -1,8 +1,8 @@
 import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { KafkaConfig } from '../../config/schema.js';
-import type { Clock } from '../../topology/processor-api.js';
-import type { StageSpec } from '../../topology/stage.js';
+import type { Clock } from '../../stream/processor-api.js';
+import type { StageSpec } from '../../stream/stage.js';
 import { StageExecutor, type Committable } from '../stage-executor.js';
 import { restoreChangelogs } from './changelog-restorer.js';
 import { ensureTopics } from '../../adapters/kafka/topic-admin.js';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createTestDriver } from '../../../src/topology/test-driver.js';
+import { createTestDriver } from '../../../src/runtime/test-driver.js';
 import { embedStageSpec, EMBED_STATE_STORE } from '../../../src/processors/embed/embed-processor.js';
 import { createLocalEmbedder } from '../../../src/adapters/embedder/local-embedder.js';
 import { createMemoryVectorStore } from '../../../src/adapters/vector-store/memory-vector-store.js';
 import { pointId } from '../../../src/adapters/vector-store/vector-store.js';
 import type { Embedder } from '../../../src/adapters/embedder/embedder.js';
-import type { SignalsRecord, SignalsTranscriptEntry } from '../../../src/processors/extract/signals-record.js';
+import type { SignalsRecord, SignalsTranscriptEntry } from '../../../src/records/signals-record.js';
 import { embedSchema } from '../../../src/config/schema.js';
 
 const cfg = { ...embedSchema.parse({}), chunkMaxChars: 200, chunkOverlapMessages: 1 };

@@ -3,10 +3,10 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../../src/processors/extract/catalog.js';
 import { createExtractProcessor, type LlmExtractor } from '../../../src/processors/extract/extract-processor.js';
-import type { SignalsRecord } from '../../../src/processors/extract/signals-record.js';
+import type { SignalsRecord } from '../../../src/records/signals-record.js';
 import { snapshotFromConversation } from '../../../src/eval/conversation-snapshot.js';
-import { createTestDriver, ManualClock } from '../../../src/topology/test-driver.js';
-import type { StageSpec } from '../../../src/topology/stage.js';
+import { createTestDriver, ManualClock } from '../../../src/runtime/test-driver.js';
+import type { StageSpec } from '../../../src/stream/stage.js';
 
 const schema = JSON.parse(readFileSync(new URL('../../../schemas/signals.v1.json', import.meta.url), 'utf8'));
 const ajv = new Ajv2020.default({ allErrors: true, strict: true });

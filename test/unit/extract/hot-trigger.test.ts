@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../../src/processors/extract/catalog.js';
 import { createHotTriggerDetector } from '../../../src/processors/extract/hot-trigger.js';
-import type { NormalizedMessage, Role } from '../../../src/processors/normalize/message.js';
+import type { NormalizedMessage, Role } from '../../../src/records/normalized-message.js';
 
 function msg(body: string | null, role: Role = 'customer', op: 'upsert' | 'delete' = 'upsert', lang: 'es' | 'en' = 'es'): NormalizedMessage {
   return {

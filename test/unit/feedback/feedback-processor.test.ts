@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTestDriver } from '../../../src/topology/test-driver.js';
+import { createTestDriver } from '../../../src/runtime/test-driver.js';
 import { buildTopology, STAGE } from '../../../src/topology/topology.js';
 import { configSchema } from '../../../src/config/schema.js';
 import { createMemoryAnalyticsStore } from '../../../src/adapters/analytics/memory-analytics-store.js';

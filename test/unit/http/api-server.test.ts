@@ -5,7 +5,7 @@ import { createMemoryLeadReadModel, type MemoryLeadReadModel } from '../../../sr
 import type { FeedbackRecord, FeedbackSink } from '../../../src/http/feedback-record.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import { leadScore } from './fixtures.js';
-import { feedbackRecordSchema } from '../../../src/processors/feedback/feedback-record.js';
+import { feedbackRecordSchema } from '../../../src/records/feedback-record.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
 const NOW = 1_764_100_000_000;

@@ -1,5 +1,5 @@
-import type { LeadEventRecord, LeadScoreRecord } from '../../../src/processors/score/lead-records.js';
-import type { Tier } from '../../../src/processors/extract/catalog.js';
+import type { LeadEventRecord, LeadScoreRecord } from '../../../src/records/lead-records.js';
+import type { Tier } from '../../../src/records/tier.js';
 
 export function leadScore(over: Partial<LeadScoreRecord> & { conversationId: string }): LeadScoreRecord {
   const snapshotVersion = over.snapshotVersion ?? 1;

@@ -6,9 +6,9 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createExtractProcessor, extractStores, LLM_PENDING_STORE } from '../../../src/processors/extract/extract-processor.js';
 import type { LlmExtractor } from '../../../src/processors/extract/extract-processor.js';
-import type { SignalsRecord } from '../../../src/processors/extract/signals-record.js';
-import { createTestDriver, ManualClock } from '../../../src/topology/test-driver.js';
-import type { StageSpec } from '../../../src/topology/stage.js';
+import type { SignalsRecord } from '../../../src/records/signals-record.js';
+import { createTestDriver, ManualClock } from '../../../src/runtime/test-driver.js';
+import type { StageSpec } from '../../../src/stream/stage.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../../helpers/fake-openai-server.js';
 import { catalog, makeExtractor, snapshotOf } from './harness.js';
 

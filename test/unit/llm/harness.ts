@@ -8,7 +8,7 @@ import { loadCatalog } from '../../../src/processors/extract/catalog.js';
 import { extractRules } from '../../../src/processors/extract/extract-rules.js';
 import { buildLlmExtractor, type BuildLlmExtractorDeps } from '../../../src/processors/extract/llm/build-llm-extractor.js';
 import type { LlmExtractor } from '../../../src/processors/extract/extract-processor.js';
-import type { ConversationSnapshot } from '../../../src/processors/window/snapshot.js';
+import type { ConversationSnapshot } from '../../../src/records/conversation-snapshot.js';
 import type { FakeOpenAiServer } from '../../helpers/fake-openai-server.js';
 
 export const catalog = loadCatalog('default');

@@ -3,11 +3,11 @@
 // chars, p90 53, emoji and typos, occasional phone/e-mail).
 // Run: npx tsx test/unit/normalize/bench-normalize.ts [messages]
 import { silentLogger } from '../../../src/core/logger.js';
-import type { KeyValueStore, ProcessorContext, StreamRecord } from '../../../src/topology/processor-api.js';
-import type { StageSpec } from '../../../src/topology/stage.js';
-import { createTestDriver } from '../../../src/topology/test-driver.js';
+import type { KeyValueStore, ProcessorContext, StreamRecord } from '../../../src/stream/processor-api.js';
+import type { StageSpec } from '../../../src/stream/stage.js';
+import { createTestDriver } from '../../../src/runtime/test-driver.js';
 import { createNormalizeProcessor } from '../../../src/processors/normalize/normalize-processor.js';
-import type { NormalizedMessage } from '../../../src/processors/normalize/message.js';
+import type { NormalizedMessage } from '../../../src/records/normalized-message.js';
 import { makeDebeziumEvent } from '../../fixtures/debezium/make-event.js';
 import { normalizeConfig, normalizeStage } from './harness.js';
 

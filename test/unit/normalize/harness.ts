@@ -2,10 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { normalizeSchema, type NormalizeConfig } from '../../../src/config/schema.js';
-import type { NormalizedMessage } from '../../../src/processors/normalize/message.js';
+import type { NormalizedMessage } from '../../../src/records/normalized-message.js';
 import { MESSAGE_INDEX_STORE, createNormalizeProcessor, type NormalizeProcessor } from '../../../src/processors/normalize/normalize-processor.js';
-import type { StageSpec } from '../../../src/topology/stage.js';
-import { createTestDriver, type TestDriver } from '../../../src/topology/test-driver.js';
+import type { StageSpec } from '../../../src/stream/stage.js';
+import { createTestDriver, type TestDriver } from '../../../src/runtime/test-driver.js';
 
 export const SOURCE_TOPIC = 'wirechat.public.wire_messages';
 

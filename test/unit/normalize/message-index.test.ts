@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createMessageIndex, type MessageIndexBucket, type MessageIndexEntry } from '../../../src/processors/normalize/message-index.js';
-import type { KeyValueStore } from '../../../src/topology/processor-api.js';
+import type { KeyValueStore } from '../../../src/stream/processor-api.js';
 
 type V = MessageIndexBucket | MessageIndexEntry;
 

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import type { NormalizedMessage } from '../../../src/processors/normalize/message.js';
+import type { NormalizedMessage } from '../../../src/records/normalized-message.js';
 import { makeDebeziumEvent, makeTombstone } from '../../fixtures/debezium/make-event.js';
 import { createHarness, fixture } from './harness.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { StageExecutor } from '../../../src/runtime/stage-executor.js';
 import { silentLogger } from '../../../src/core/logger.js';
-import type { Processor, ProcessorContext, StreamRecord, Timer } from '../../../src/topology/processor-api.js';
-import type { StageSpec } from '../../../src/topology/stage.js';
+import type { Processor, ProcessorContext, StreamRecord, Timer } from '../../../src/stream/processor-api.js';
+import type { StageSpec } from '../../../src/stream/stage.js';
 
 // A stage with `timers: 'derived'`: the deadline of each key is in its state,
 // init() schedules the timers again, and the changelog carries no timers.

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createLocalRuntime } from '../../../src/runtime/local-runtime.js';
 import { silentLogger } from '../../../src/core/logger.js';
-import { ManualClock } from '../../../src/topology/test-driver.js';
-import type { Processor, ProcessorContext, StreamRecord, Timer } from '../../../src/topology/processor-api.js';
-import type { StageSpec, TopologySpec } from '../../../src/topology/stage.js';
+import { ManualClock } from '../../../src/runtime/test-driver.js';
+import type { Processor, ProcessorContext, StreamRecord, Timer } from '../../../src/stream/processor-api.js';
+import type { StageSpec, TopologySpec } from '../../../src/stream/stage.js';
 import { StageExecutor } from '../../../src/runtime/stage-executor.js';
 import { partitionFor } from '../../../src/runtime/partitioner.js';
 import { Partitioners } from 'kafkajs';
@@ -121,7 +121,7 @@ describe('partitioner', () => {
 
 describe('stream time survives a restart', () => {
   it('a restored task fires event timers where the original would (late records do not rewind time)', async () => {
-    const { createTestDriver } = await import('../../../src/topology/test-driver.js');
+    const { createTestDriver } = await import('../../../src/runtime/test-driver.js');
     const spec = topology().stages[0]!;
     const first = await createTestDriver(spec);
     await first.pipe({ key: 'a', value: { n: 1 }, timestamp: 100 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { StageExecutor } from '../../../src/runtime/stage-executor.js';
 import { silentLogger } from '../../../src/core/logger.js';
-import type { Processor, ProcessorContext, StreamRecord } from '../../../src/topology/processor-api.js';
-import type { StageSpec } from '../../../src/topology/stage.js';
+import type { Processor, ProcessorContext, StreamRecord } from '../../../src/stream/processor-api.js';
+import type { StageSpec } from '../../../src/stream/stage.js';
 
 // A serialized store encodes a value once per commit, not once per put: these
 // pin that the changelog still carries exactly the last value of each commit,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { StageExecutor } from '../../../src/runtime/stage-executor.js';
 import { silentLogger } from '../../../src/core/logger.js';
-import type { Processor, ProcessorContext, StreamRecord } from '../../../src/topology/processor-api.js';
-import type { StageSpec } from '../../../src/topology/stage.js';
+import type { Processor, ProcessorContext, StreamRecord } from '../../../src/stream/processor-api.js';
+import type { StageSpec } from '../../../src/stream/stage.js';
 
 // One AsyncLocalStorage carries the current work unit for every task of the
 // process: forwards made after an await must still land on their own unit,

@@ -1,5 +1,5 @@
 import { loadCatalog } from '../../../src/processors/extract/catalog.js';
-import type { SignalsRecord } from '../../../src/processors/extract/signals-record.js';
+import type { SignalsRecord } from '../../../src/records/signals-record.js';
 import { signalsFromLabelled } from '../../../src/recalibrate/labelled-signals.js';
 
 export const catalog = loadCatalog('default');

@@ -3,10 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import Ajv2020 from 'ajv/dist/2020.js';
-import { createTestDriver } from '../../../src/topology/test-driver.js';
+import { createTestDriver } from '../../../src/runtime/test-driver.js';
 import { buildTopology, STAGE } from '../../../src/topology/topology.js';
 import { configSchema } from '../../../src/config/schema.js';
-import { feedbackRecordSchema } from '../../../src/processors/feedback/feedback-record.js';
+import { feedbackRecordSchema } from '../../../src/records/feedback-record.js';
 import { HOT, LUKEWARM, signals, T0 } from './fixtures.js';
 
 const ajv = new Ajv2020.default({ allErrors: true, strict: true });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createTestDriver, type TestDriver } from '../../../src/topology/test-driver.js';
+import { createTestDriver, type TestDriver } from '../../../src/runtime/test-driver.js';
 import { buildTopology, STAGE } from '../../../src/topology/topology.js';
 import { configSchema } from '../../../src/config/schema.js';
 import { loadScoringModel, validateScoringModel } from '../../../src/processors/score/scoring-model.js';
-import type { LeadEventRecord, LeadScoreRecord } from '../../../src/processors/score/lead-records.js';
+import type { LeadEventRecord, LeadScoreRecord } from '../../../src/records/lead-records.js';
 import { SCORE_STORE } from '../../../src/processors/score/score-processor.js';
-import type { SignalsRecord } from '../../../src/processors/extract/signals-record.js';
+import type { SignalsRecord } from '../../../src/records/signals-record.js';
 import { HOT, LUKEWARM, signals, SUPPORT, T0 } from './fixtures.js';
 
 const v1 = loadScoringModel('v1');

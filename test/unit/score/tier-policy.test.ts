@@ -3,7 +3,7 @@
 // lead to qualified against it; records from before the policy (no strength)
 // read as they did.
 import { describe, expect, it } from 'vitest';
-import type { Signal, SignalsRecord } from '../../../src/processors/extract/signals-record.js';
+import type { Signal, SignalsRecord } from '../../../src/records/signals-record.js';
 import { loadScoringModel, validateScoringModel } from '../../../src/processors/score/scoring-model.js';
 import { scoreSignals } from '../../../src/processors/score/score-signals.js';
 

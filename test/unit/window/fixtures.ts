@@ -1,10 +1,10 @@
 // Shared setup for the window stage's unit tests.
 import { windowSchema, type WindowConfig } from '../../../src/config/schema.js';
-import type { NormalizedMessage } from '../../../src/processors/normalize/message.js';
-import type { ConversationSnapshot } from '../../../src/processors/window/snapshot.js';
+import type { NormalizedMessage } from '../../../src/records/normalized-message.js';
+import type { ConversationSnapshot } from '../../../src/records/conversation-snapshot.js';
 import { CONVERSATION_STORE, createWindowProcessor } from '../../../src/processors/window/window-processor.js';
-import type { StageSpec } from '../../../src/topology/stage.js';
-import { createTestDriver, ManualClock, type TestDriver } from '../../../src/topology/test-driver.js';
+import type { StageSpec } from '../../../src/stream/stage.js';
+import { createTestDriver, ManualClock, type TestDriver } from '../../../src/runtime/test-driver.js';
 
 export const T0 = Date.UTC(2024, 2, 1, 12, 0, 0);
 export const SEC = 1000;

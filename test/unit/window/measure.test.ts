@@ -2,8 +2,8 @@
 // bounds that catch regressions): snapshots per 1,000 messages with the
 // default config, and the JSON size of a 20-message conversation's state.
 import { describe, expect, it } from 'vitest';
-import type { NormalizedMessage } from '../../../src/processors/normalize/message.js';
-import type { ConversationSnapshot } from '../../../src/processors/window/snapshot.js';
+import type { NormalizedMessage } from '../../../src/records/normalized-message.js';
+import type { ConversationSnapshot } from '../../../src/records/conversation-snapshot.js';
 import type { WindowState } from '../../../src/processors/window/state.js';
 import { CONVERSATION_STORE } from '../../../src/processors/window/window-processor.js';
 import { generateConversations } from '../../helpers/traffic.js';

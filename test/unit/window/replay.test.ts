@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import type { NormalizedMessage } from '../../../src/processors/normalize/message.js';
-import type { ConversationSnapshot } from '../../../src/processors/window/snapshot.js';
+import type { NormalizedMessage } from '../../../src/records/normalized-message.js';
+import type { ConversationSnapshot } from '../../../src/records/conversation-snapshot.js';
 import { generateConversations } from '../../helpers/traffic.js';
 import { del, MIN, pipe, simpleHot, T0, tick, windowDriver } from './fixtures.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CONVERSATION_STORE } from '../../../src/processors/window/window-processor.js';
 import { RETIRED_TTL_FACTOR, type WindowState } from '../../../src/processors/window/state.js';
-import type { ConversationSnapshot } from '../../../src/processors/window/snapshot.js';
+import type { ConversationSnapshot } from '../../../src/records/conversation-snapshot.js';
 import { agent, del, edit, msg, MIN, pipe, SEC, simpleHot, snaps, T0, tick, windowDriver } from './fixtures.js';
 
 const bodies = (s: { transcript: Array<{ body: string }> }) => s.transcript.map((e) => e.body);

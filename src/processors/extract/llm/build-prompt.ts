@@ -10,10 +10,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configError } from '../../../core/errors.js';
 import { redactPii } from '../../normalize/redact-pii.js';
-import type { Role } from '../../normalize/message.js';
-import type { ConversationSnapshot, TranscriptEntry } from '../../window/snapshot.js';
+import type { Role } from '../../../records/normalized-message.js';
+import type { ConversationSnapshot, TranscriptEntry } from '../../../records/conversation-snapshot.js';
 import type { SignalCatalog } from '../catalog.js';
-import type { SignalsResult } from '../signals-record.js';
+import type { SignalsResult } from '../../../records/signals-record.js';
 import { looksLikeInstructions } from './injection-guard.js';
 import type { TokenCounter } from './token-counter.js';
 

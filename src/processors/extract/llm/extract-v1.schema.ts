@@ -4,6 +4,7 @@
 // validates the answer, so what is asked and what is accepted cannot drift.
 // It travels with the prompt: a change here is a new prompt version.
 import { z } from 'zod';
+import { TIERS } from '../../../records/tier.js';
 
 export const EXTRACT_V1 = 'extract.v1';
 
@@ -12,7 +13,6 @@ const messageIds = z.array(z.string()).describe('ids (m1, m2, ...) of the messag
 
 export const INTENT_LEVELS = ['none', 'low', 'medium', 'high'] as const;
 export const AUTHORITY_VALUES = ['unknown', 'decision_maker', 'influencer', 'end_user'] as const;
-export const TIERS = ['qualified', 'nurturing', 'unqualified'] as const;
 
 const textField = z.object({ value: z.string().nullable(), confidence, messageIds }).strict();
 const listField = z.object({ values: z.array(z.string()), confidence, messageIds }).strict();

@@ -3,9 +3,9 @@
 // customer messages that read like instructions are not support; quotes must
 // be verbatim substrings of the cited customer message; a claim left without
 // support is dropped. What survives is all the rest of the pipeline sees.
-import type { TranscriptEntry } from '../../window/snapshot.js';
+import type { TranscriptEntry } from '../../../records/conversation-snapshot.js';
 import type { SignalCatalog } from '../catalog.js';
-import type { Evidence, LlmField, LlmInsights } from '../signals-record.js';
+import type { Evidence, LlmField, LlmInsights } from '../../../records/signals-record.js';
 import type { ExtractV1Answer } from './extract-v1.schema.js';
 
 /** A catalog signal the model found, with verbatim evidence (never empty). */

@@ -4,11 +4,11 @@
 // count at weight × confidence, and the model's tier suggestion may move the
 // tier one step, upward to qualified only when some intent signal with
 // verbatim customer evidence backs it.
-import { tierFor, type SignalCatalog, type Tier } from '../catalog.js';
-import type { LlmInsights, Signal, SignalsResult } from '../signals-record.js';
+import { tierFor, type SignalCatalog } from '../catalog.js';
+import { TIER_ORDER as ORDER, type Tier } from '../../../records/tier.js';
+import type { LlmInsights, Signal, SignalsResult } from '../../../records/signals-record.js';
 import type { Grounded } from './ground-answer.js';
 
-const ORDER: Tier[] = ['unqualified', 'nurturing', 'qualified'];
 /** Below this the suggestion is noise. */
 const MIN_SUGGESTION_CONFIDENCE = 0.6;
 const MAX_EVIDENCE = 5;

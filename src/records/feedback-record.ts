@@ -2,8 +2,12 @@
 // what a person or a CRM says about a lead. Field names are snake_case because
 // other systems write this topic.
 import { z } from 'zod';
-import { FEEDBACK_LABELS } from '../../adapters/analytics/analytics-store.js';
-import { uuidV5 } from '../score/event-id.js';
+import { uuidV5 } from '../core/uuid-v5.js';
+import { LEADWIRE_NAMESPACE } from './event-id.js';
+
+/** What people and CRMs say about a lead: the one list the topic, the API and the analytics store use. */
+export const FEEDBACK_LABELS = ['good', 'bad', 'won', 'lost'] as const;
+export type FeedbackLabel = (typeof FEEDBACK_LABELS)[number];
 
 const time = z.union([
   z.number().int().nonnegative(),
@@ -26,7 +30,7 @@ export type FeedbackRecord = z.output<typeof feedbackRecordSchema>;
 
 /** Stable id of a feedback: the sender's id when given, else UUID v5 of its content. */
 export function feedbackId(f: FeedbackRecord): string {
-  return uuidV5(f.feedback_id ? `feedback-id:${f.feedback_id}` : `feedback:${f.conversation_id}:${f.label}:${f.actor}:${f.at}`);
+  return uuidV5(f.feedback_id ? `feedback-id:${f.feedback_id}` : `feedback:${f.conversation_id}:${f.label}:${f.actor}:${f.at}`, LEADWIRE_NAMESPACE);
 }
 
 /** good / won are positive judgements of a lead; bad / lost negative. */

@@ -1,6 +1,6 @@
 // CloudEvents 1.0 Kafka protocol binding, binary mode: the attributes travel as
 // `ce_` headers so a consumer can route or drop duplicates without parsing the payload.
-import type { Headers } from '../../topology/processor-api.js';
+import type { Headers } from '../stream/processor-api.js';
 
 export interface CloudEventAttributes {
   id: string;

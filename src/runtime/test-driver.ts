@@ -2,9 +2,9 @@
 // Kafka Streams' TopologyTestDriver does: pipe records in, read outputs, move
 // the wall clock, fire timers. Used by unit tests of every processor.
 import { silentLogger } from '../core/logger.js';
-import type { OutputRecord, StreamRecord } from './processor-api.js';
-import type { StageSpec } from './stage.js';
-import { StageTask, newUnit, type WorkUnit } from '../runtime/task.js';
+import type { OutputRecord, StreamRecord } from '../stream/processor-api.js';
+import type { StageSpec } from '../stream/stage.js';
+import { StageTask, newUnit, type WorkUnit } from './task.js';
 
 export interface DriverOutput { output: string; record: OutputRecord<unknown> }
 

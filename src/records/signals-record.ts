@@ -1,7 +1,7 @@
 // The record on leadwire.signals.v1 (JSON Schema: schemas/signals.v1.json).
 // Key: conversation_id. One record per conversation snapshot.
-import type { RecordCategory, SignalStrength, Tier } from './catalog.js';
-import type { SentimentLabel } from './sentiment.js';
+import type { RecordCategory, SentimentLabel, SignalStrength } from './signal-vocabulary.js';
+import type { Tier } from './tier.js';
 
 export interface Evidence {
   messageId: string;

@@ -1,8 +1,8 @@
 // The records on leadwire.lead-scores.v1 and leadwire.lead-events.v1
 // (JSON Schemas: schemas/lead-scores.v1.json, schemas/lead-events.v1.json).
-import type { Tier } from '../extract/catalog.js';
-import type { Evidence, SignalCategory, SignalStrength } from './signal-types.js';
-import type { ContributionKind } from './score-signals.js';
+import type { Evidence } from './signals-record.js';
+import type { ContributionKind, RecordCategory as SignalCategory, SignalStrength } from './signal-vocabulary.js';
+import type { Tier } from './tier.js';
 
 export interface Reason {
   signal: string;

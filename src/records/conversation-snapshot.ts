@@ -1,7 +1,7 @@
 // The record on leadwire.conversations.v1 (JSON Schema: schemas/conversations.v1.json).
 // Key: conversation_id. One snapshot per emission; versions increase by one
 // per conversation and never repeat.
-import type { PiiFacts, Role } from '../normalize/message.js';
+import type { PiiFacts, Role } from './normalized-message.js';
 
 export interface TranscriptEntry {
   id: string;
