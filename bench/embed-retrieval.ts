@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { createLocalEmbedder } from '../src/adapters/embedder/local-embedder.js';
 import { createOnnxEmbedder } from '../src/adapters/embedder/onnx-embedder.js';
 import { createMemoryVectorStore } from '../src/adapters/vector-store/memory-vector-store.js';
-import type { Embedder } from '../src/adapters/embedder/embedder.js';
+import type { Embedder } from '../src/ports/embedder.js';
 import { datasetsDir } from '../src/eval/datasets.js';
 
 export const RETRIEVAL_QUERIES: Array<{ query: string; intent: string }> = [

@@ -15,7 +15,7 @@ import { buildLlmExtractor } from '../src/processors/extract/llm/build-llm-extra
 import type { SignalsRecord } from '../src/records/signals-record.js';
 import type { NormalizedMessage } from '../src/records/normalized-message.js';
 import type { ConversationSnapshot } from '../src/records/conversation-snapshot.js';
-import { substantiveCustomerIds } from '../src/policies/llm-gate.js';
+import { substantiveCustomerIds } from '../src/processors/extract/llm/llm-gate.js';
 import { createLocalRuntime } from '../src/runtime/local-runtime.js';
 import { buildTopology } from '../src/topology/topology.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../test/helpers/fake-openai-server.js';

@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { createLocalEmbedder } from '../src/adapters/embedder/local-embedder.js';
 import { createMemoryVectorStore } from '../src/adapters/vector-store/memory-vector-store.js';
-import { pointId, type VectorFilter, type VectorPoint, type VectorStore } from '../src/adapters/vector-store/vector-store.js';
+import { pointId, type VectorFilter, type VectorPoint, type VectorStore } from '../src/ports/vector-store.js';
 
 const WORDS = ('precio cotización máquina empacadora envío bogotá lima unidades cajas panadería fábrica visita video catálogo garantía '
   + 'repuestos instalación crédito factura pedido entrega horno mezcladora selladora dosificadora acero inoxidable capacidad hora '

@@ -10,7 +10,7 @@ if [ -f src/cli/main.ts ] && node bin/leadwire.js stack --help >/dev/null 2>&1; 
   stack() { node bin/leadwire.js stack "$@"; }
 else
   # Works before (or without) the full CLI.
-  stack() { node bin/run-ts.js src/stack/cli-entry.ts "$@"; }
+  stack() { node bin/run-ts.js src/cli/stack-entry.ts "$@"; }
 fi
 
 started_here=0

@@ -6,7 +6,7 @@ import { loadCatalog, type SignalCatalog } from '../processors/extract/catalog.j
 import type { Tier } from '../records/tier.js';
 import { loadScoringModel, type ScoringModel } from '../processors/score/scoring-model.js';
 import { scoreSignals } from '../processors/score/score-signals.js';
-import { signalsFromLabelled } from '../recalibrate/labelled-signals.js';
+import { signalsFromLabelled } from './labelled-signals.js';
 import { loadDataset, type DatasetOptions } from './datasets.js';
 import { parseEvalJsonl, type EvalLabel, type LabelledConversation } from './labelled-conversation.js';
 import { binaryScores, confusionMatrix, type BinaryScores, type Confusion } from './metrics.js';

@@ -1,6 +1,6 @@
 // In-process ResultCache for the embedded mode and tests: bounded (least
 // recently used out), gone on restart.
-import type { CacheEntry, CacheKey, ResultCache } from './result-cache.js';
+import type { CacheEntry, CacheKey, ResultCache } from '../ports/result-cache.js';
 
 const keyOf = (k: CacheKey) => `${k.model}\u0000${k.promptVersion}\u0000${k.contentHash}`;
 const convOf = (conversationId: string, promptVersion: string, model: string) => `${model}\u0000${promptVersion}\u0000${conversationId}`;

@@ -8,7 +8,7 @@ import { loadDataset, type DatasetOptions } from '../eval/datasets.js';
 import type { LabelledConversation } from '../eval/labelled-conversation.js';
 import type { SignalCatalog } from '../processors/extract/catalog.js';
 import type { ScoringModel } from '../processors/score/scoring-model.js';
-import { signalsFromLabelled } from './labelled-signals.js';
+import { signalsFromLabelled } from '../eval/labelled-signals.js';
 import { precisionOf, recalibrate, type LabelledExample, type RecalibrateOptions } from './recalibrate.js';
 
 /** Datasets whose own train (or validation) split is fitted on, their test split judged on. */

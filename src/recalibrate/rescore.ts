@@ -4,7 +4,7 @@
 // snapshot, new scoring version → a new event id) and ignores exact repeats.
 // Leads whose prompt version is stale need the LLM again: they count against
 // the cost ceiling, and those past it wait for the next run.
-import type { AnalyticsStore, StaleLead } from '../adapters/analytics/analytics-store.js';
+import type { AnalyticsStore, StaleLead } from '../ports/analytics-store.js';
 import type { SignalsRecord } from '../records/signals-record.js';
 import { signalsFromLeadScore } from './lead-score-signals.js';
 

@@ -2,7 +2,7 @@
 // tiers both gave to the same live inputs (history rows carrying the shadow
 // score), and precision of "qualified" against people's labels, re-scoring the
 // labelled conversations with both models.
-import type { AnalyticsStore } from '../adapters/analytics/analytics-store.js';
+import type { AnalyticsStore } from '../ports/analytics-store.js';
 import type { Tier } from '../records/tier.js';
 import type { ScoringModel } from '../processors/score/scoring-model.js';
 import { isPositive } from '../records/feedback-record.js';

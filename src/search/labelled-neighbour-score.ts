@@ -2,7 +2,7 @@
 // feedback confirmed as good or bad leads. The k most similar labelled
 // conversations vote +1 (good) or −1 (bad), each weighted by its similarity,
 // so a near-copy of a won lead counts more than a loose resemblance.
-import type { LeadLabel, VectorStore } from '../adapters/vector-store/vector-store.js';
+import type { LeadLabel, VectorStore } from '../ports/vector-store.js';
 
 export interface LabelledNeighbour {
   conversationId: string;

@@ -1,9 +1,9 @@
 // Semantic search over conversations: one function for the CLI and the HTTP
 // API. Points are chunks; hits are grouped so each conversation appears once,
 // with its best chunk's score and the line of that chunk closest to the query.
-import type { Embedder } from '../adapters/embedder/embedder.js';
+import type { Embedder } from '../ports/embedder.js';
 import { foldForEmbedding } from '../adapters/embedder/local-embedder.js';
-import type { LeadLabel, VectorFilter, VectorStore } from '../adapters/vector-store/vector-store.js';
+import type { LeadLabel, VectorFilter, VectorStore } from '../ports/vector-store.js';
 
 export interface SearchOptions {
   limit?: number;

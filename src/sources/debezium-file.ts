@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { isLosslessNumber, parse, stringify } from 'lossless-json';
-import type { SourceRecord } from './pipeline-target.js';
+import type { SourceRecord } from './source-record.js';
 
 /**
  * Reads a file of Debezium events, one per line: either the envelope itself

@@ -12,7 +12,7 @@ import type { SignalCatalog } from '../processors/extract/catalog.js';
 import { createAnalyticsSinkProcessor } from '../processors/score/analytics-sink.js';
 import { createFeedbackProcessor, type FeedbackLabelSink } from '../processors/feedback/feedback-processor.js';
 import { createAnalyticsStore } from '../adapters/analytics/create-analytics-store.js';
-import type { AnalyticsStore } from '../adapters/analytics/analytics-store.js';
+import type { AnalyticsStore } from '../ports/analytics-store.js';
 import { createConfluentSchemaRegistry, registryPayloadEncoder } from '../adapters/schema-registry/schema-registry.js';
 import { createScoreProcessor, SCORE_STORE, ASSIGN_STORE, OUTPUT as SCORE_OUTPUT, type PayloadEncoder } from '../processors/score/score-processor.js';
 import { loadScoringModel, readPointer, type ScoringModel } from '../processors/score/scoring-model.js';
@@ -20,8 +20,8 @@ import { createExtractProcessor, extractStores, type LlmExtractor } from '../pro
 import { embedStageSpec } from '../processors/embed/embed-processor.js';
 import { createEmbedder } from '../adapters/embedder/create-embedder.js';
 import { createVectorStore } from '../adapters/vector-store/create-vector-store.js';
-import type { Embedder } from '../adapters/embedder/embedder.js';
-import type { VectorStore } from '../adapters/vector-store/vector-store.js';
+import type { Embedder } from '../ports/embedder.js';
+import type { VectorStore } from '../ports/vector-store.js';
 
 export const STAGE = {
   normalize: 'normalize',

@@ -1,7 +1,7 @@
 // One contract for every AnalyticsStore: the in-process one (unit) and
 // PostgreSQL (integration, on the stack's DATABASE_URL).
 import { describe, expect, it } from 'vitest';
-import type { AnalyticsStore, FeedbackEntry } from '../../src/adapters/analytics/analytics-store.js';
+import type { AnalyticsStore, FeedbackEntry } from '../../src/ports/analytics-store.js';
 import type { LeadScoreRecord } from '../../src/records/lead-records.js';
 import { LEADWIRE_NAMESPACE, leadScoreEventId } from '../../src/records/event-id.js';
 import { uuidV5 as uuidV5InNamespace } from '../../src/core/uuid-v5.js';

@@ -2,8 +2,8 @@
 // (against the fake OpenAI server) in test/unit/embed/embedder-contract.test.ts, the ONNX embedder
 // with the model from Maven Central in test/integration/onnx-embedder.test.ts.
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Embedder } from '../../src/adapters/embedder/embedder.js';
-import { dot } from '../../src/adapters/embedder/embedder.js';
+import type { Embedder } from '../../src/ports/embedder.js';
+import { dot } from '../../src/ports/embedder.js';
 import { LeadwireError, type ErrorKind } from '../../src/core/errors.js';
 
 export interface EmbedderTarget {

@@ -1,7 +1,7 @@
 // The one contract every VectorStore implementation meets. Registered by
 // test/unit/vector-store/contract.test.ts against each store it can reach.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pointId, type VectorPayload, type VectorPoint, type VectorStore } from '../../src/adapters/vector-store/vector-store.js';
+import { pointId, type VectorPayload, type VectorPoint, type VectorStore } from '../../src/ports/vector-store.js';
 
 export interface ContractTarget {
   name: string;

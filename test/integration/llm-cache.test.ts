@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readMigrations, runMigrations } from '../../src/adapters/pg/migrate.js';
-import { createPgResultCache } from '../../src/policies/pg-result-cache.js';
+import { createPgResultCache } from '../../src/adapters/pg/pg-result-cache.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../helpers/fake-openai-server.js';
 import { stackEnv } from '../helpers/stack-env.js';
 import { catalog, makeExtractor, rulesOf, snapshotOf } from '../unit/llm/harness.js';

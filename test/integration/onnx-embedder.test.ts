@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { createOnnxEmbedder } from '../../src/adapters/embedder/onnx-embedder.js';
-import { dot } from '../../src/adapters/embedder/embedder.js';
+import { dot } from '../../src/ports/embedder.js';
 import { createLocalEmbedder } from '../../src/adapters/embedder/local-embedder.js';
 import { runEmbedderContract } from '../contract/embedder-contract.js';
 import { onnxModelPath } from '../helpers/onnx-model.js';

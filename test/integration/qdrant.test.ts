@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { QdrantClient } from '@qdrant/js-client-rest';
 import { createQdrantVectorStore } from '../../src/adapters/vector-store/qdrant-vector-store.js';
-import { pointId } from '../../src/adapters/vector-store/vector-store.js';
+import { pointId } from '../../src/ports/vector-store.js';
 import { QDRANT_VERSION } from '../../src/stack/qdrant.js';
 import { axis, point, runVectorStoreContract } from '../contract/vector-store-contract.js';
 import { startFakeQdrant, type FakeQdrant } from '../helpers/fake-qdrant-server.js';

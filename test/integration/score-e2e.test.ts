@@ -14,7 +14,7 @@ import { sourceTopic } from '../../src/config/schema.js';
 import { loadScoringModel } from '../../src/processors/score/scoring-model.js';
 import { STAGE } from '../../src/topology/topology.js';
 import { createPgAnalyticsStore } from '../../src/adapters/analytics/pg-analytics-store.js';
-import type { AnalyticsStore } from '../../src/adapters/analytics/analytics-store.js';
+import type { AnalyticsStore } from '../../src/ports/analytics-store.js';
 import type { LeadEventRecord, LeadScoreRecord } from '../../src/records/lead-records.js';
 
 const GAP_MS = 3000;

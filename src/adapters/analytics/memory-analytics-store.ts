@@ -3,7 +3,7 @@
 import {
   decodeCursor, encodeCursor, newerOrSame, toSummary,
   type AnalyticsStore, type FeedbackEntry, type LabelledLead, type LeadSummary, type ScoringVersionRow,
-} from './analytics-store.js';
+} from '../../ports/analytics-store.js';
 import type { LeadScoreRecord } from '../../records/lead-records.js';
 
 export function createMemoryAnalyticsStore(): AnalyticsStore {

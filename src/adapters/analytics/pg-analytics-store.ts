@@ -7,7 +7,7 @@ import { runMigrations } from '../pg/migrate.js';
 import {
   decodeCursor, encodeCursor,
   type AnalyticsStore, type FeedbackEntry, type LabelledLead, type LeadSummary, type ScoringVersionRow,
-} from './analytics-store.js';
+} from '../../ports/analytics-store.js';
 import type { LeadScoreRecord } from '../../records/lead-records.js';
 import type { Tier } from '../../records/tier.js';
 

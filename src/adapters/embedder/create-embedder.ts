@@ -1,7 +1,7 @@
 // The embedder the configuration asks for.
 import { MODEL_PATH_HINT, type EmbedConfig } from '../../config/schema.js';
 import { configError } from '../../core/errors.js';
-import type { Embedder } from './embedder.js';
+import type { Embedder } from '../../ports/embedder.js';
 import { createLocalEmbedder } from './local-embedder.js';
 import { createOnnxEmbedder } from './onnx-embedder.js';
 import { createOpenAiEmbedder } from './openai-embedder.js';

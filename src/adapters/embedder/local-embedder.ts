@@ -4,8 +4,8 @@
 // and "cotizaciones" land close, and Spanish, English and Portuguese text all
 // work without a model. It knows nothing about synonyms or meaning across
 // different words ("precio" vs "cuánto cuesta"): see docs/embeddings.md.
-import type { Embedder } from './embedder.js';
-import { assertTexts, normalizeInPlace } from './embedder.js';
+import type { Embedder } from '../../ports/embedder.js';
+import { assertTexts, normalizeInPlace } from '../../ports/embedder.js';
 
 export interface LocalEmbedderOptions {
   dimensions?: number;

@@ -8,8 +8,8 @@ import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } fro
 import { basename, join, resolve } from 'node:path';
 import { configError, LeadwireError } from '../../core/errors.js';
 import { createRateLimiter, type RateLimiter } from '../../policies/rate-limiter.js';
-import type { Embedder, EmbedPurpose } from './embedder.js';
-import { assertTexts, normalizeInPlace } from './embedder.js';
+import type { Embedder, EmbedPurpose } from '../../ports/embedder.js';
+import { assertTexts, normalizeInPlace } from '../../ports/embedder.js';
 
 export type Pooling = 'mean' | 'cls' | 'max' | 'mean_sqrt_len';
 

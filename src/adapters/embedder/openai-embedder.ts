@@ -7,8 +7,8 @@ import { LeadwireError } from '../../core/errors.js';
 import { withRetry, defaultRetryPolicy, type RetryPolicy } from '../../core/retry.js';
 import { createCircuitBreaker, type CircuitBreaker } from '../../policies/circuit-breaker.js';
 import { createRateLimiter, type RateLimiter } from '../../policies/rate-limiter.js';
-import type { Embedder } from './embedder.js';
-import { assertTexts, normalizeInPlace } from './embedder.js';
+import type { Embedder } from '../../ports/embedder.js';
+import { assertTexts, normalizeInPlace } from '../../ports/embedder.js';
 
 export interface OpenAiEmbedderOptions {
   baseUrl?: string;

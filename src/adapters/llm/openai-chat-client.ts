@@ -5,7 +5,7 @@
 // `retriable` and `retryAfterMs` the one retry helper reads.
 import OpenAI from 'openai';
 import { LeadwireError } from '../../core/errors.js';
-import type { LlmClient, LlmCompletion, LlmCompletionRequest } from '../../processors/extract/llm/llm-client-port.js';
+import type { LlmClient, LlmCompletion, LlmCompletionRequest } from '../../ports/llm-client.js';
 
 export interface OpenAiChatClientOptions {
   /** e.g. http://127.0.0.1:11434/v1; undefined uses the SDK default (api.openai.com). */

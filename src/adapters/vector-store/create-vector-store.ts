@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { EmbedConfig } from '../../config/schema.js';
 import { createMemoryVectorStore } from './memory-vector-store.js';
 import { createQdrantVectorStore } from './qdrant-vector-store.js';
-import type { VectorStore } from './vector-store.js';
+import type { VectorStore } from '../../ports/vector-store.js';
 
 /** `readOnly`: the in-process store reads the vectors file without ever writing it (search next to a running `start`). */
 export function createVectorStore(cfg: EmbedConfig, deps: { logger?: Logger; readOnly?: boolean } = {}): VectorStore {

@@ -7,7 +7,7 @@ import { appendFile, mkdir, rename, writeFile } from 'node:fs/promises';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { LeadwireError } from '../../core/errors.js';
-import type { LeadLabel, ScoredPoint, VectorFilter, VectorPayload, VectorPoint, VectorStore } from './vector-store.js';
+import type { LeadLabel, ScoredPoint, VectorFilter, VectorPayload, VectorPoint, VectorStore } from '../../ports/vector-store.js';
 
 export interface MemoryVectorStoreOptions {
   /** JSONL log to load at creation and append every write to. */

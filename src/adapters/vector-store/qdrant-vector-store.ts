@@ -6,7 +6,7 @@ import { QdrantClient, QdrantClientResourceExhaustedError, QdrantClientTimeoutEr
 import type { Logger } from 'pino';
 import { LeadwireError } from '../../core/errors.js';
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from '../../core/retry.js';
-import { PAYLOAD_INDEXES, type ScoredPoint, type VectorFilter, type VectorPayload, type VectorPoint, type VectorStore } from './vector-store.js';
+import { PAYLOAD_INDEXES, type ScoredPoint, type VectorFilter, type VectorPayload, type VectorPoint, type VectorStore } from '../../ports/vector-store.js';
 
 export interface QdrantVectorStoreOptions {
   url: string;

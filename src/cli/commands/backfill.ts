@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
 import { moduleLogger, rootLogger } from '../../core/logger.js';
 import { createTableReader, fileCheckpointStore } from '../../sources/pg-table-reader.js';
-import { kafkaTarget, localTarget, type PipelineTarget } from '../../sources/pipeline-target.js';
+import { kafkaTarget, localTarget, type PipelineTarget } from '../../topology/pipeline-target.js';
 import { createProgress, paceTo } from '../progress.js';
 import { formatLeadTable } from '../format-leads.js';
 

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { loadConfig } from '../../config/load.js';
 import { moduleLogger, rootLogger } from '../../core/logger.js';
 import { readDebeziumFile } from '../../sources/debezium-file.js';
-import { kafkaTarget, localTarget, type PipelineTarget } from '../../sources/pipeline-target.js';
+import { kafkaTarget, localTarget, type PipelineTarget } from '../../topology/pipeline-target.js';
 import { createProgress, paceTo } from '../progress.js';
 import { formatLeadTable } from '../format-leads.js';
 

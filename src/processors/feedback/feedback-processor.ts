@@ -1,7 +1,7 @@
 // The feedback stage: leadwire.feedback.v1 → stored labels (AnalyticsStore),
 // the label on the conversation's vector payload (VectorStore, when present),
 // and metrics. Writes are idempotent on the feedback id, so redelivery is safe.
-import type { AnalyticsStore, FeedbackEntry } from '../../adapters/analytics/analytics-store.js';
+import type { AnalyticsStore, FeedbackEntry } from '../../ports/analytics-store.js';
 import { LeadwireError } from '../../core/errors.js';
 import { withRetry } from '../../core/retry.js';
 import type { Processor, ProcessorContext, StreamRecord } from '../../stream/processor-api.js';

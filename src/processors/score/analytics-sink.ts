@@ -1,7 +1,7 @@
 // The analytics sink: every lead score on leadwire.lead-scores.v1 into the
 // AnalyticsStore (score history, the lead list). At-least-once is enough: the
 // store ignores an event id it already has.
-import type { AnalyticsStore } from '../../adapters/analytics/analytics-store.js';
+import type { AnalyticsStore } from '../../ports/analytics-store.js';
 import { retriable } from '../feedback/feedback-processor.js';
 import type { Processor, ProcessorContext, StreamRecord } from '../../stream/processor-api.js';
 import type { LeadScoreRecord } from '../../records/lead-records.js';

@@ -3,8 +3,8 @@ import { createTestDriver } from '../../../src/runtime/test-driver.js';
 import { embedStageSpec, EMBED_STATE_STORE } from '../../../src/processors/embed/embed-processor.js';
 import { createLocalEmbedder } from '../../../src/adapters/embedder/local-embedder.js';
 import { createMemoryVectorStore } from '../../../src/adapters/vector-store/memory-vector-store.js';
-import { pointId } from '../../../src/adapters/vector-store/vector-store.js';
-import type { Embedder } from '../../../src/adapters/embedder/embedder.js';
+import { pointId } from '../../../src/ports/vector-store.js';
+import type { Embedder } from '../../../src/ports/embedder.js';
 import type { SignalsRecord, SignalsTranscriptEntry } from '../../../src/records/signals-record.js';
 import { embedSchema } from '../../../src/config/schema.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createLocalEmbedder, foldForEmbedding } from '../../../src/adapters/embedder/local-embedder.js';
-import { dot } from '../../../src/adapters/embedder/embedder.js';
+import { dot } from '../../../src/ports/embedder.js';
 
 const e = createLocalEmbedder();
 const sim = async (a: string, b: string) => { const [x, y] = await e.embed([a, b]); return dot(x!, y!); };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLocalEmbedder } from '../../../src/adapters/embedder/local-embedder.js';
 import { createMemoryVectorStore } from '../../../src/adapters/vector-store/memory-vector-store.js';
-import { pointId, type VectorPayload } from '../../../src/adapters/vector-store/vector-store.js';
+import { pointId, type VectorPayload } from '../../../src/ports/vector-store.js';
 import { bestExcerpt, searchConversations } from '../../../src/search/search-conversations.js';
 import { labelledNeighbourScore } from '../../../src/search/labelled-neighbour-score.js';
 

@@ -8,7 +8,7 @@ import type { LabelledConversation } from '../../../src/eval/labelled-conversati
 import { loadCatalog } from '../../../src/processors/extract/catalog.js';
 import { loadScoringModel } from '../../../src/processors/score/scoring-model.js';
 import { scoreSignals } from '../../../src/processors/score/score-signals.js';
-import { signalsFromLabelled } from '../../../src/recalibrate/labelled-signals.js';
+import { signalsFromLabelled } from '../../../src/eval/labelled-signals.js';
 
 const catalog = loadCatalog('default');
 const model = loadScoringModel('active');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideLlmCall, isSubstantive, substantiveCustomerIds, type GateConfig } from '../../../src/policies/llm-gate.js';
+import { decideLlmCall, isSubstantive, substantiveCustomerIds, type GateConfig } from '../../../src/processors/extract/llm/llm-gate.js';
 import { rulesOf, snapshotOf, type Msg } from './harness.js';
 
 const cfg: GateConfig = { enabled: true, nearThresholdMargin: 1, minNewMessages: 4 };

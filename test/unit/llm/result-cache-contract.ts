@@ -1,7 +1,7 @@
 // One contract for every ResultCache implementation: the memory one runs in
 // the unit suite, the PostgreSQL one in test/integration/llm-cache.test.ts.
 import { describe, expect, it } from 'vitest';
-import type { ResultCache } from '../../../src/policies/result-cache.js';
+import type { ResultCache } from '../../../src/ports/result-cache.js';
 
 export function resultCacheContract(name: string, make: () => Promise<ResultCache>, opts: { restart?: () => Promise<ResultCache> } = {}) {
   describe(`ResultCache contract: ${name}`, () => {

@@ -6,7 +6,7 @@ import { loadDataset } from '../../../src/eval/datasets.js';
 import { loadCatalog } from '../../../src/processors/extract/catalog.js';
 import { loadScoringModel } from '../../../src/processors/score/scoring-model.js';
 import { scoreSignals } from '../../../src/processors/score/score-signals.js';
-import { signalsFromLabelled } from '../../../src/recalibrate/labelled-signals.js';
+import { signalsFromLabelled } from '../../../src/eval/labelled-signals.js';
 import { recalibrate } from '../../../src/recalibrate/recalibrate.js';
 
 describe('recalibration follows the tier policy', () => {

@@ -1,6 +1,6 @@
 import { loadCatalog } from '../../../src/processors/extract/catalog.js';
 import type { SignalsRecord } from '../../../src/records/signals-record.js';
-import { signalsFromLabelled } from '../../../src/recalibrate/labelled-signals.js';
+import { signalsFromLabelled } from '../../../src/eval/labelled-signals.js';
 
 export const catalog = loadCatalog('default');
 export const T0 = Date.UTC(2026, 4, 1, 10);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createQdrantVectorStore, toQdrantFilter } from '../../../src/adapters/vector-store/qdrant-vector-store.js';
-import { pointId } from '../../../src/adapters/vector-store/vector-store.js';
+import { pointId } from '../../../src/ports/vector-store.js';
 import { uuidV5 } from '../../../src/core/uuid-v5.js';
 import { LeadwireError } from '../../../src/core/errors.js';
 import { startFakeQdrant, type FakeQdrant } from '../../helpers/fake-qdrant-server.js';

@@ -5,12 +5,12 @@ import type { Config } from '../../../config/schema.js';
 import { createOpenAiChatClient } from '../../../adapters/llm/openai-chat-client.js';
 import { createCircuitBreaker } from '../../../policies/circuit-breaker.js';
 import { createMemoryResultCache } from '../../../policies/memory-result-cache.js';
-import { createPgResultCache } from '../../../policies/pg-result-cache.js';
+import { createPgResultCache } from '../../../adapters/pg/pg-result-cache.js';
 import { createRateLimiter } from '../../../policies/rate-limiter.js';
-import type { ResultCache } from '../../../policies/result-cache.js';
+import type { ResultCache } from '../../../ports/result-cache.js';
 import type { LlmExtractor } from '../extract-processor.js';
 import { loadPromptTemplate } from './build-prompt.js';
-import type { LlmClient } from './llm-client-port.js';
+import type { LlmClient } from '../../../ports/llm-client.js';
 import { createLlmExtractor } from './llm-extractor.js';
 
 export interface BuildLlmExtractorDeps {

@@ -3,9 +3,9 @@
 // in-process implementation for the embedded mode and tests; one contract suite
 // (test/integration/analytics.test.ts) holds both to the same behaviour.
 // Writers are at-least-once sinks, so every insert is idempotent on its id.
-import type { Tier } from '../../records/tier.js';
-import type { FeedbackLabel } from '../../records/feedback-record.js';
-import type { LeadScoreRecord } from '../../records/lead-records.js';
+import type { Tier } from '../records/tier.js';
+import type { FeedbackLabel } from '../records/feedback-record.js';
+import type { LeadScoreRecord } from '../records/lead-records.js';
 
 
 export interface FeedbackEntry {

@@ -1,8 +1,8 @@
 // Signals records for labelled conversations, built the way production builds
 // them (eval's snapshot → the extract stage's rules): the input of scoring in
 // eval, of recalibration from datasets, and of tests.
-import { snapshotFromConversation } from '../eval/conversation-snapshot.js';
-import type { LabelledConversation } from '../eval/labelled-conversation.js';
+import { snapshotFromConversation } from './conversation-snapshot.js';
+import type { LabelledConversation } from './labelled-conversation.js';
 import type { SignalCatalog } from '../processors/extract/catalog.js';
 import { extractRules } from '../processors/extract/extract-rules.js';
 import type { SignalsRecord } from '../records/signals-record.js';

@@ -1,7 +1,7 @@
 // The Embedder port: text in, unit-length vectors out. Processors and search
 // see only this interface; the local, ONNX and OpenAI-compatible
 // implementations live beside it.
-import { LeadwireError } from '../../core/errors.js';
+import { LeadwireError } from '../core/errors.js';
 
 /**
  * What a text is for. Some models (the E5 family) are trained with a prefix

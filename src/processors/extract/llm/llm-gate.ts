@@ -13,8 +13,8 @@
 // (one call per burst, after its last substantive message). Otherwise the rules
 // result (plus the last LLM answer, re-checked against the current transcript)
 // is enough.
-import type { Tier } from '../records/tier.js';
-import type { ConversationSnapshot } from '../records/conversation-snapshot.js';
+import type { Tier } from '../../../records/tier.js';
+import type { ConversationSnapshot } from '../../../records/conversation-snapshot.js';
 
 export interface GateConfig {
   /** false: call on every snapshot that has any new customer text (for evaluation). */

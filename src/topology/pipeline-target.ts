@@ -1,15 +1,16 @@
-import { buildPorts } from '../topology/ports.js';
 import type { Logger } from 'pino';
+import { buildPorts } from './ports.js';
 import type { Config } from '../config/schema.js';
 import { sourceTopic } from '../config/schema.js';
-import { buildTopology } from '../topology/topology.js';
+import { buildTopology } from './topology.js';
 import { createLocalRuntime, type LocalRuntime } from '../runtime/local-runtime.js';
 import { createKafka } from '../adapters/kafka/kafka-factory.js';
 import { stampEventTime } from '../adapters/kafka/event-time.js';
 import type { SignalsRecord } from '../records/signals-record.js';
 import type { LeadScoreRecord } from '../records/lead-records.js';
+import type { SourceRecord } from '../sources/source-record.js';
 
-export interface SourceRecord { key: string; value: string | Buffer; timestamp: number }
+export type { SourceRecord };
 
 /** Where backfill and replay send Debezium-shaped records: the local topology, or the source topic on Kafka. */
 export interface PipelineTarget {

@@ -1,9 +1,9 @@
 // ResultCache in PostgreSQL (table from migrations/001_llm_cache.sql): answers
 // survive restarts and are shared by every worker of the extract stage.
 import pg from 'pg';
-import { LeadwireError } from '../core/errors.js';
-import { runMigrations } from '../adapters/pg/migrate.js';
-import type { CacheEntry, CacheKey, ResultCache } from './result-cache.js';
+import { LeadwireError } from '../../core/errors.js';
+import { runMigrations } from './migrate.js';
+import type { CacheEntry, CacheKey, ResultCache } from '../../ports/result-cache.js';
 
 export interface PgResultCacheOptions {
   /** Either a pool the caller owns, or a URL (the cache then owns its pool). */

@@ -1,4 +1,4 @@
-import { uuidV5 } from '../../core/uuid-v5.js';
+import { uuidV5 } from '../core/uuid-v5.js';
 // The VectorStore port: conversation chunks as points with a payload that
 // search and scoring filter on. Qdrant in production, an exact in-process
 // store in the embedded mode; one contract suite holds both to the same behaviour.
