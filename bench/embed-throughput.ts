@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { startKafkaRuntime } from '../src/runtime/kafka/kafka-runtime.js';
-import { embedStageSpec, type EmbedPorts } from '../src/processors/embed/embed-processor.js';
+import type { EmbedPorts } from '../src/processors/embed/embed-processor.js';
+import { embedStageSpec } from '../src/topology/embed-stage.js';
 import type { Kafka } from 'kafkajs';
 import { createLocalEmbedder } from '../src/adapters/embedder/local-embedder.js';
 import { createMemoryVectorStore } from '../src/adapters/vector-store/memory-vector-store.js';

@@ -11,7 +11,7 @@
 import pino from 'pino';
 import { loadConfig } from '../src/config/load.js';
 import { registry } from '../src/core/metrics.js';
-import { buildLlmExtractor } from '../src/processors/extract/llm/build-llm-extractor.js';
+import { buildLlmExtractor } from '../src/topology/build-llm-extractor.js';
 import type { SignalsRecord } from '../src/records/signals-record.js';
 import type { NormalizedMessage } from '../src/records/normalized-message.js';
 import type { ConversationSnapshot } from '../src/records/conversation-snapshot.js';

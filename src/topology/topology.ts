@@ -6,22 +6,15 @@ import type { StageSpec, TopologySpec } from '../stream/stage.js';
 import { leadwireTopics } from './topics.js';
 import { createNormalizeProcessor, MESSAGE_INDEX_STORE } from '../processors/normalize/normalize-processor.js';
 import { createWindowProcessor, CONVERSATION_STORE } from '../processors/window/window-processor.js';
-import { loadCatalog } from '../processors/extract/catalog.js';
 import { createHotTriggerDetector } from '../processors/extract/hot-trigger.js';
-import type { SignalCatalog } from '../processors/extract/catalog.js';
 import { createAnalyticsSinkProcessor } from '../processors/score/analytics-sink.js';
-import { createFeedbackProcessor, type FeedbackLabelSink } from '../processors/feedback/feedback-processor.js';
-import { createAnalyticsStore } from '../adapters/analytics/create-analytics-store.js';
-import type { AnalyticsStore } from '../ports/analytics-store.js';
-import { createConfluentSchemaRegistry, registryPayloadEncoder } from '../adapters/schema-registry/schema-registry.js';
-import { createScoreProcessor, SCORE_STORE, ASSIGN_STORE, OUTPUT as SCORE_OUTPUT, type PayloadEncoder } from '../processors/score/score-processor.js';
-import { loadScoringModel, readPointer, type ScoringModel } from '../processors/score/scoring-model.js';
-import { createExtractProcessor, extractStores, type LlmExtractor } from '../processors/extract/extract-processor.js';
-import { embedStageSpec } from '../processors/embed/embed-processor.js';
-import { createEmbedder } from '../adapters/embedder/create-embedder.js';
-import { createVectorStore } from '../adapters/vector-store/create-vector-store.js';
-import type { Embedder } from '../ports/embedder.js';
-import type { VectorStore } from '../ports/vector-store.js';
+import { createFeedbackProcessor } from '../processors/feedback/feedback-processor.js';
+import { createScoreProcessor, SCORE_STORE, ASSIGN_STORE, OUTPUT as SCORE_OUTPUT } from '../processors/score/score-processor.js';
+import { createExtractProcessor, extractStores } from '../processors/extract/extract-processor.js';
+import { embedStageSpec } from './embed-stage.js';
+import { resolvePorts, type TopologyPorts } from './ports.js';
+
+export type { TopologyPorts };
 
 export const STAGE = {
   normalize: 'normalize',
@@ -39,27 +32,10 @@ export const STORE = {
   conversations: CONVERSATION_STORE,
 } as const;
 
-export interface TopologyPorts {
-  /** Embedder and vector store of the embed stage (default: from config.embed, created when the stage starts). */
-  embedder?: Embedder;
-  vectorStore?: VectorStore;
-  /** Scoring models (default: loaded from config.score.model / shadowModel). */
-  scoringModel?: ScoringModel;
-  shadowScoringModel?: ScoringModel;
-  /** Score history, feedback, scoring versions (default: PostgreSQL when DATABASE_URL is set, else in-process). */
-  analytics?: AnalyticsStore;
-  /** Where feedback labels go on the conversation's vectors (the VectorStore). */
-  feedbackLabels?: FeedbackLabelSink;
-  /** Schema-registry encoding of lead scores and events (when SCHEMA_REGISTRY_URL is set). */
-  encodePayload?: PayloadEncoder;
-  catalog?: SignalCatalog;
-  /** Present when an LLM endpoint is configured; the rules always run. */
-  llm?: LlmExtractor;
-}
-
-export function buildTopology(config: Config, ports: TopologyPorts = {}): TopologySpec {
+export function buildTopology(config: Config, given: TopologyPorts = {}): TopologySpec {
   const t = config.topics;
-  const catalog = ports.catalog ?? loadCatalog(config.extract.catalog);
+  const ports = resolvePorts(config, given);
+  const catalog = ports.catalog;
   const detectHot = createHotTriggerDetector(catalog, config.window.hotTriggers);
 
   const normalize: StageSpec = {
@@ -99,14 +75,9 @@ export function buildTopology(config: Config, ports: TopologyPorts = {}): Topolo
     ...(ports.llm ? { wallTimerIntervalMs: 1000 } : {}),
   };
 
-  const scoringModel = ports.scoringModel ?? loadScoringModel(config.score.model);
-  // A version under recalibration (scoring/SHADOW) runs in shadow unless one is named explicitly.
-  const shadowName = config.score.shadowModel ?? (readPointer('shadow') ? 'shadow' : undefined);
-  const shadowModel = ports.shadowScoringModel ?? (shadowName ? loadScoringModel(shadowName) : undefined);
-  // With a schema registry, lead scores and events go out in its wire format, validated against schemas/.
-  const encodePayload = ports.encodePayload ?? (config.schemaRegistryUrl
-    ? registryPayloadEncoder(createConfluentSchemaRegistry(config.schemaRegistryUrl), { leadScores: t.leadScores, leadEvents: t.leadEvents })
-    : undefined);
+  const scoringModel = ports.scoringModel;
+  const shadowModel = ports.shadowScoringModel;
+  const encodePayload = ports.encodePayload;
   const score: StageSpec = {
     name: STAGE.score,
     doc: `Score 0–100, probability, tier with hysteresis and reasons (scoring ${scoringModel.version}${shadowModel ? `, shadow ${shadowModel.version}` : ''}); lead scores when material, lead events on tier transitions`,
@@ -124,12 +95,6 @@ export function buildTopology(config: Config, ports: TopologyPorts = {}): Topolo
     concurrency: 1,
   };
 
-  // Created when a stage starts (not by `describe`); one store shared by every task of the process.
-  let vectorStore: VectorStore | undefined = ports.vectorStore;
-  const vectorStorePort = () => (vectorStore ??= createVectorStore(config.embed));
-  // Created lazily: describing the topology or running other stages opens no database connection.
-  let analyticsStore: AnalyticsStore | undefined = ports.analytics;
-  const analyticsPort = () => (analyticsStore ??= createAnalyticsStore(config.database));
   const analytics: StageSpec = {
     name: STAGE.analytics,
     doc: `Sink: every lead score into the analytics store (${config.database.url ? 'PostgreSQL' : 'in-process'}): score history and the lead list, idempotent on the event id`,
@@ -137,7 +102,7 @@ export function buildTopology(config: Config, ports: TopologyPorts = {}): Topolo
     input: { topic: t.leadScores, serde: 'bytes' },
     outputs: {},
     stores: [],
-    processor: () => createAnalyticsSinkProcessor({ analytics: analyticsPort() }),
+    processor: () => createAnalyticsSinkProcessor({ analytics: ports.analytics() }),
     concurrency: 1,
   };
   const feedback: StageSpec = {
@@ -146,14 +111,13 @@ export function buildTopology(config: Config, ports: TopologyPorts = {}): Topolo
     input: { topic: t.feedback, serde: 'json' },
     outputs: {},
     stores: [],
-    // Labels land on the same vectors the embed stage writes, so similarity to good leads can use them.
-    processor: () => createFeedbackProcessor({ analytics: analyticsPort(), vectors: ports.feedbackLabels ?? { setConversationPayload: (cid, patch) => vectorStorePort().setConversationPayload(cid, patch) } }),
+    processor: () => createFeedbackProcessor({ analytics: ports.analytics(), vectors: ports.feedbackLabels() }),
     concurrency: 1,
   };
 
   const embed = embedStageSpec({
     cfg: config.embed,
-    ports: () => ({ embedder: ports.embedder ?? createEmbedder(config.embed), store: vectorStorePort() }),
+    ports: () => ({ embedder: ports.embedder(), store: ports.vectorStore() }),
     inputTopic: t.signals,
     // The local embedder and in-process store are CPU-bound: concurrency only helps with network round trips.
     concurrency: config.embed.embedder === 'local' && !config.embed.qdrantUrl ? 1 : config.embed.concurrency,

@@ -11,7 +11,7 @@ import { metrics, registry } from '../../core/metrics.js';
 import type { Embedder } from '../../ports/embedder.js';
 import { pointId, type VectorPoint, type VectorStore } from '../../ports/vector-store.js';
 import type { KeyValueStore, Processor, ProcessorContext, StreamRecord } from '../../stream/processor-api.js';
-import type { StageSpec, StoreSpec } from '../../stream/stage.js';
+import type { StoreSpec } from '../../stream/stage.js';
 import type { SignalsRecord } from '../../records/signals-record.js';
 import { chunkTranscript } from './chunk-transcript.js';
 
@@ -148,30 +148,5 @@ export function createEmbedProcessor(cfg: Pick<EmbedConfig, 'roles' | 'chunkMaxC
     },
 
     close() {},
-  };
-}
-
-/**
- * The embed stage as the topology declares it. `ports` may be a function so
- * the embedder and store are created only when a task starts (not when
- * `leadwire describe` builds the topology), and shared by every task.
- */
-export function embedStageSpec(opts: {
-  cfg: Pick<EmbedConfig, 'roles' | 'chunkMaxChars' | 'chunkOverlapMessages' | 'concurrency'>;
-  ports: EmbedPorts | (() => EmbedPorts);
-  inputTopic: string;
-  /** Records of different conversations embedded at once (1 is right for the local embedder and store). */
-  concurrency?: number;
-}): StageSpec<SignalsRecord, never> {
-  let shared: EmbedPorts | undefined;
-  const ports = () => (shared ??= typeof opts.ports === 'function' ? opts.ports() : opts.ports);
-  return {
-    name: 'embed',
-    doc: 'Vector per conversation chunk into the vector store (payload: conversation, language, tier, label, times); skips unchanged content hashes; deletes on erasure',
-    input: { topic: opts.inputTopic, serde: 'json' },
-    outputs: {},
-    stores: embedStores,
-    processor: () => createEmbedProcessor(opts.cfg, ports()),
-    concurrency: opts.concurrency ?? opts.cfg.concurrency,
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTestDriver } from '../../../src/runtime/test-driver.js';
-import { embedStageSpec, EMBED_STATE_STORE } from '../../../src/processors/embed/embed-processor.js';
+import { EMBED_STATE_STORE } from '../../../src/processors/embed/embed-processor.js';
+import { embedStageSpec } from '../../../src/topology/embed-stage.js';
 import { createLocalEmbedder } from '../../../src/adapters/embedder/local-embedder.js';
 import { createMemoryVectorStore } from '../../../src/adapters/vector-store/memory-vector-store.js';
 import { pointId } from '../../../src/ports/vector-store.js';

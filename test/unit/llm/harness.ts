@@ -6,7 +6,7 @@ import { silentLogger } from '../../../src/core/logger.js';
 import { snapshotFromConversation } from '../../../src/eval/conversation-snapshot.js';
 import { loadCatalog } from '../../../src/processors/extract/catalog.js';
 import { extractRules } from '../../../src/processors/extract/extract-rules.js';
-import { buildLlmExtractor, type BuildLlmExtractorDeps } from '../../../src/processors/extract/llm/build-llm-extractor.js';
+import { buildLlmExtractor, type BuildLlmExtractorDeps } from '../../../src/topology/build-llm-extractor.js';
 import type { LlmExtractor } from '../../../src/processors/extract/extract-processor.js';
 import type { ConversationSnapshot } from '../../../src/records/conversation-snapshot.js';
 import type { FakeOpenAiServer } from '../../helpers/fake-openai-server.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load.js';
 import { silentLogger } from '../../../src/core/logger.js';
-import { buildLlmExtractor } from '../../../src/processors/extract/llm/build-llm-extractor.js';
+import { buildLlmExtractor } from '../../../src/topology/build-llm-extractor.js';
 
 describe('llm config', () => {
   it('no model: no LLM extractor (rules only), even with an OPENAI_API_KEY around', () => {

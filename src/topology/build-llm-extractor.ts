@@ -1,17 +1,17 @@
 // The composition root of the LLM path: config → client adapter, policies and
 // extractor. Undefined when no model is configured (rules only).
 import type { Logger } from 'pino';
-import type { Config } from '../../../config/schema.js';
-import { createOpenAiChatClient } from '../../../adapters/llm/openai-chat-client.js';
-import { createCircuitBreaker } from '../../../policies/circuit-breaker.js';
-import { createMemoryResultCache } from '../../../policies/memory-result-cache.js';
-import { createPgResultCache } from '../../../adapters/pg/pg-result-cache.js';
-import { createRateLimiter } from '../../../policies/rate-limiter.js';
-import type { ResultCache } from '../../../ports/result-cache.js';
-import type { LlmExtractor } from '../extract-processor.js';
-import { loadPromptTemplate } from './build-prompt.js';
-import type { LlmClient } from '../../../ports/llm-client.js';
-import { createLlmExtractor } from './llm-extractor.js';
+import type { Config } from '../config/schema.js';
+import { createOpenAiChatClient } from '../adapters/llm/openai-chat-client.js';
+import { createCircuitBreaker } from '../policies/circuit-breaker.js';
+import { createMemoryResultCache } from '../policies/memory-result-cache.js';
+import { createPgResultCache } from '../adapters/pg/pg-result-cache.js';
+import { createRateLimiter } from '../policies/rate-limiter.js';
+import type { ResultCache } from '../ports/result-cache.js';
+import type { LlmExtractor } from '../processors/extract/extract-processor.js';
+import { loadPromptTemplate } from '../processors/extract/llm/build-prompt.js';
+import type { LlmClient } from '../ports/llm-client.js';
+import { createLlmExtractor } from '../processors/extract/llm/llm-extractor.js';
 
 export interface BuildLlmExtractorDeps {
   logger: Logger;
