@@ -13,6 +13,12 @@ else
   stack() { node bin/run-ts.js src/cli/stack-entry.ts "$@"; }
 fi
 
+# The dependency rule (docs/architecture.md) first: it needs no stack and fails in seconds.
+if ! npm run --silent depcheck; then
+  echo "test-all: the dependency rule failed (npm run depcheck)" >&2
+  exit 1
+fi
+
 started_here=0
 stack status >/dev/null 2>&1 || started_here=1
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { StackSettings } from './settings.js';
+import type { StackSettings } from './stack-settings.js';
 import { run } from './processes.js';
 
 export interface StackJars {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { StackSettings } from './settings.js';
+import type { StackSettings } from './stack-settings.js';
 import { pomCacheDir } from './jars.js';
 import { run } from './processes.js';
 

@@ -4,31 +4,10 @@ import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { minilmPath } from './models.js';
+import type { StackSettings } from './stack-settings.js';
 
 /** Everything the local stack needs to know: where it lives and which ports it owns. */
-export interface StackSettings {
-  /** Runtime state: pids, logs, Kafka and Connect data, rendered configs. Wiped by `down`. */
-  dir: string;
-  /** Jar cache (survives `down`): `<cache>/<pom hash>/{lib,plugins}`. */
-  cacheRoot: string;
-  /**
-   * PostgreSQL data directory. It lives outside `dir` because the server runs as the `postgres`
-   * user, which cannot traverse a root-only checkout (CI clones into a mode-700 temp dir).
-   */
-  pgDataDir: string;
-  pgBin: string;
-  pgPort: number;
-  kafkaPort: number;
-  controllerPort: number;
-  connectPort: number;
-  qdrantPort: number;
-  database: string;
-  topicPrefix: string;
-  connectorName: string;
-  slotName: string;
-  jvmHeap: string;
-  repoRoot: string;
-}
+export type { StackSettings };
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 

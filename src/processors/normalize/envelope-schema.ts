@@ -3,7 +3,7 @@
 // exact ids (decimal strings) and times in epoch ms.
 import { z } from 'zod';
 import { toEpochMs } from './timestamps.js';
-import type { DebeziumChange, DecodeResult, SourceInfo, WireMessageRow } from './debezium-envelope.js';
+import type { DebeziumChange, DecodeResult, SourceInfo, WireMessageRow } from './debezium-change.js';
 
 /** Marker key the partial decoding of a huge body leaves beside it (debezium-envelope.ts). */
 export const BODY_CUT_KEY = '\u0000bodyCut';
