@@ -59,6 +59,20 @@ module.exports = {
       from: { path: '^src/processors/' },
       to: { path: ['^src/adapters/', 'node_modules/(kafkajs|pg|pg-[^/]+|@qdrant/[^/]+|openai|@kafkajs/[^/]+)/'] },
     },
+    {
+      name: 'kafkajs-one-door',
+      comment: 'kafkajs is imported under src/adapters/kafka only (and by the local stack tooling): producer with event time, catch-up reader, changelog reader, admin, client types',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/(adapters/kafka|stack)/' },
+      to: { path: 'node_modules/kafkajs/' },
+    },
+    {
+      name: 'pg-one-door',
+      comment: 'pg is imported by adapters (src/adapters/pg, the analytics store), the source-table reader of src/sources and the local stack tooling only',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/(adapters|sources|stack)/' },
+      to: { path: 'node_modules/(pg|pg-[^/]+)/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

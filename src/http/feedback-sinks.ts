@@ -1,11 +1,12 @@
 // The two places feedback goes: the local runtime's feedback topic (embedded
 // mode) or the feedback topic on Kafka. Both key by conversation id, so the
 // feedback of one conversation stays ordered on one partition.
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka } from '../adapters/kafka/kafka-client.js';
+import { createEventTimeProducer } from '../adapters/kafka/event-time-producer.js';
+import { topicPartitionCount } from '../adapters/kafka/topic-admin.js';
 import type { LocalRuntime } from '../runtime/local-runtime.js';
 import type { FeedbackRecord, FeedbackSink } from './feedback-record.js';
 import { cloudEventHeaders } from '../records/cloud-events.js';
-import { stampEventTime } from '../adapters/kafka/event-time.js';
 import { feedbackId } from '../records/feedback-record.js';
 
 export function localFeedbackSink(rt: Pick<LocalRuntime, 'produce'>, topic: string): FeedbackSink {
@@ -20,37 +21,21 @@ export function localFeedbackSink(rt: Pick<LocalRuntime, 'produce'>, topic: stri
 
 /** An idempotent producer; the first publish connects, so a server starts while Kafka is still coming up. */
 export function kafkaFeedbackSink(kafka: Kafka, topic: string): FeedbackSink {
-  let producer: Producer | undefined;
-  let connecting: Promise<Producer> | undefined;
-  const connect = () => {
-    connecting ??= (async () => {
-      const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-      try { await p.connect(); } catch (err) { connecting = undefined; throw err; }
-      producer = p;
-      return p;
-    })();
-    return connecting;
-  };
+  const producer = createEventTimeProducer(kafka, { idempotent: true, maxInFlightRequests: 1 });
   return {
     async publish(rec) {
-      const p = await connect();
-      await p.send({ topic, acks: -1, messages: [{ key: rec.conversation_id, value: JSON.stringify(rec), ...stampEventTime(rec.at, Date.now(), feedbackHeaders(rec)) }] });
+      await producer.send(topic, [{ key: rec.conversation_id, value: JSON.stringify(rec), eventTime: rec.at, headers: feedbackHeaders(rec) }]);
     },
     async ready() {
-      const admin = kafka.admin();
       try {
-        await admin.connect();
-        const meta = await admin.fetchTopicMetadata({ topics: [topic] });
-        const parts = meta.topics[0]?.partitions.length ?? 0;
+        const parts = await topicPartitionCount(kafka, topic);
         return parts > 0 ? { ok: true, detail: `${topic}: ${parts} partitions` } : { ok: false, detail: `${topic} has no partitions` };
       } catch (err) {
         return { ok: false, detail: `${topic}: ${(err as Error).message} (run \`leadwire topics create\`)` };
-      } finally {
-        await admin.disconnect().catch(() => {});
       }
     },
     async close() {
-      await producer?.disconnect();
+      await producer.disconnect();
     },
   };
 }

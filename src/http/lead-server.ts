@@ -76,10 +76,10 @@ export async function startLeadServer(config: Config, opts: LeadServerOptions): 
   cleanups.push(() => feedback.close());
 
   if (config.database.url) {
-    const { default: pg } = await import('pg');
-    const pool = new pg.Pool({ connectionString: config.database.url, max: 2 });
-    cleanups.push(() => pool.end());
-    checks.push({ name: 'postgres', check: async () => { await pool.query('select 1'); return { ok: true }; } });
+    const { createPgHealthCheck } = await import('../adapters/pg/pg-health-check.js');
+    const postgres = createPgHealthCheck(config.database.url);
+    cleanups.push(() => postgres.close());
+    checks.push({ name: 'postgres', check: () => postgres.check() });
   }
 
   let search: SearchPort | undefined;

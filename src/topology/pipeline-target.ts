@@ -5,7 +5,7 @@ import { sourceTopic } from '../config/schema.js';
 import { buildTopology } from './topology.js';
 import { createLocalRuntime, type LocalRuntime } from '../runtime/local-runtime.js';
 import { createKafka } from '../adapters/kafka/kafka-factory.js';
-import { stampEventTime } from '../adapters/kafka/event-time.js';
+import { createEventTimeProducer } from '../adapters/kafka/event-time-producer.js';
 import type { SignalsRecord } from '../records/signals-record.js';
 import type { LeadScoreRecord } from '../records/lead-records.js';
 import type { SourceRecord } from '../sources/source-record.js';
@@ -50,13 +50,12 @@ export function localTarget(config: Config, logger: Logger): PipelineTarget & { 
 }
 
 export async function kafkaTarget(config: Config, logger: Logger): Promise<PipelineTarget> {
-  const producer = createKafka(config.kafka, logger).producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer = createEventTimeProducer(createKafka(config.kafka, logger), { idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   const topic = sourceTopic(config.topics);
   return {
     async push(records) {
-      const now = Date.now();
-      await producer.send({ topic, acks: -1, messages: records.map((r) => ({ key: r.key, value: r.value, ...stampEventTime(r.timestamp, now) })) });
+      await producer.send(topic, records.map((r) => ({ key: r.key, value: r.value, eventTime: r.timestamp })));
     },
     async finish() { await producer.disconnect(); return undefined; },
   };

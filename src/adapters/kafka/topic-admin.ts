@@ -1,4 +1,4 @@
-import type { Admin } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import type { TopicSpec } from '../../stream/stage.js';
 
 export interface EnsureTopicsResult {
@@ -47,4 +47,16 @@ export async function ensureTopics(admin: Admin, specs: TopicSpec[], defaults: {
 export async function partitionCounts(admin: Admin, topics: string[]): Promise<Map<string, number>> {
   const md = await admin.fetchTopicMetadata({ topics });
   return new Map(md.topics.map((t) => [t.name, t.partitions.length]));
+}
+
+/** Partitions of a topic (0 when it has none); throws when Kafka or the topic cannot be reached. */
+export async function topicPartitionCount(kafka: Kafka, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+    return meta.topics[0]?.partitions.length ?? 0;
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
 }

@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
 import { createAnalyticsStore } from '../../adapters/analytics/create-analytics-store.js';
 import { createKafka } from '../../adapters/kafka/kafka-factory.js';
-import { stampEventTime } from '../../adapters/kafka/event-time.js';
+import { createEventTimeProducer } from '../../adapters/kafka/event-time-producer.js';
 import { moduleLogger } from '../../core/logger.js';
 import { loadScoringModel } from '../../processors/score/scoring-model.js';
 import { candidates, planRescore, rescoreRecords } from '../../recalibrate/rescore.js';
@@ -33,11 +33,11 @@ export function rescoreCommand(): Command {
         const plan = planRescore(await candidates(analytics, o), o);
         const records = opts.dryRun ? [] : await rescoreRecords(analytics, plan);
         if (records.length) {
-          const producer = createKafka(config.kafka, moduleLogger('rescore')).producer({ idempotent: true });
+          const producer = createEventTimeProducer(createKafka(config.kafka, moduleLogger('rescore')), { idempotent: true });
           await producer.connect();
           try {
             for (let i = 0; i < records.length; i += 500) {
-              await producer.send({ topic: config.topics.signals, acks: -1, messages: records.slice(i, i + 500).map((r) => ({ key: r.key, value: JSON.stringify(r.value), ...stampEventTime(r.timestamp, Date.now()) })) });
+              await producer.send(config.topics.signals, records.slice(i, i + 500).map((r) => ({ key: r.key, value: JSON.stringify(r.value), eventTime: r.timestamp })));
             }
           } finally { await producer.disconnect(); }
         }

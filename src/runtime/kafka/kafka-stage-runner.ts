@@ -1,10 +1,10 @@
-import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from '../../adapters/kafka/kafka-client.js';
 import type { Logger } from 'pino';
 import type { KafkaConfig } from '../../config/schema.js';
 import type { Clock } from '../../stream/processor-api.js';
 import type { StageSpec } from '../../stream/stage.js';
 import { StageExecutor, type Committable } from '../stage-executor.js';
-import { restoreChangelogs } from './changelog-restorer.js';
+import { restoreChangelogs } from '../../adapters/kafka/changelog-reader.js';
 import { ensureTopics } from '../../adapters/kafka/topic-admin.js';
 import { EVENT_TIME_HEADER, eventTimeOf, stampEventTime } from '../../adapters/kafka/event-time.js';
 import { metrics } from '../../core/metrics.js';
