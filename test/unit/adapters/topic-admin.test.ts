@@ -23,20 +23,20 @@ const defaults = { partitions: 1, replicationFactor: 1 };
 describe('ensureTopics', () => {
   it('waits for the leaders itself when the broker\'s metadata lags behind a create (retriable error)', async () => {
     const f = fakeAdmin({ createError: { type: 'UNKNOWN_TOPIC_OR_PARTITION', retriable: true }, leaderAfterCalls: 2 });
-    const r = await ensureTopics(f.admin, [{ name: 'a' }], defaults);
+    const r = await ensureTopics(f.admin, [{ name: 'a', doc: 'test topic' }], defaults);
     expect(r.created).toEqual(['a']);
     expect(f.calls()).toBe(3);
   });
 
   it('takes a topic another worker created meanwhile as created', async () => {
     const f = fakeAdmin({ createError: { type: 'TOPIC_ALREADY_EXISTS', retriable: false } });
-    await expect(ensureTopics(f.admin, [{ name: 'a' }], defaults)).resolves.toMatchObject({ created: ['a'] });
+    await expect(ensureTopics(f.admin, [{ name: 'a', doc: 'test topic' }], defaults)).resolves.toMatchObject({ created: ['a'] });
     expect(f.calls()).toBe(0);
   });
 
   it('throws an error that is not retriable, without waiting', async () => {
     const f = fakeAdmin({ createError: { type: 'TOPIC_AUTHORIZATION_FAILED', retriable: false } });
-    await expect(ensureTopics(f.admin, [{ name: 'a' }], defaults)).rejects.toThrow('create failed');
+    await expect(ensureTopics(f.admin, [{ name: 'a', doc: 'test topic' }], defaults)).rejects.toThrow('create failed');
     expect(f.calls()).toBe(0);
   });
 });
