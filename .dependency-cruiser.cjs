@@ -60,6 +60,13 @@ module.exports = {
       to: { path: ['^src/adapters/', 'node_modules/(kafkajs|pg|pg-[^/]+|@qdrant/[^/]+|openai|@kafkajs/[^/]+)/'] },
     },
     {
+      name: 'processors-metrics-through-context',
+      comment: 'processors report through ctx.metrics() (or the StageMetrics they are given): no prom-client, no process registry',
+      severity: 'error',
+      from: { path: '^src/processors/' },
+      to: { path: ['node_modules/prom-client/', '^src/core/metrics\\.ts$'] },
+    },
+    {
       name: 'kafkajs-one-door',
       comment: 'kafkajs is imported under src/adapters/kafka only (and by the local stack tooling): producer with event time, catch-up reader, changelog reader, admin, client types',
       severity: 'error',

@@ -4,6 +4,8 @@ import type {
   RecordOrigin, Clock, DeadLetter, KeyValueStore, OutputRecord, Processor, ProcessorContext, StreamRecord, Timer, TimerKind, Timers,
 } from '../stream/processor-api.js';
 import { TimerHeap } from './timer-heap.js';
+import { createPromMetrics } from './prom-metrics.js';
+import type { StageMetrics } from '../stream/stage-metrics.js';
 import { TIMER_STORE, type StageSpec } from '../stream/stage.js';
 
 /**
@@ -132,6 +134,8 @@ export interface TaskDeps {
   logger: Logger;
   /** Receives each unit a timer (or init) creates, in creation order; default: kept in `timerUnits`. */
   onTimerUnit?: (unit: WorkUnit) => void;
+  /** Where ctx.metrics() reports; default: the process's Prometheus registry. */
+  metrics?: StageMetrics;
 }
 
 /**
@@ -173,6 +177,7 @@ export class StageTask {
         get(id, kind) { return heaps[kind].get(id); },
       };
     const self = this;
+    const stageMetrics = deps.metrics ?? createPromMetrics(spec.name);
     this.ctx = {
       stage: spec.name,
       partition,
@@ -193,6 +198,7 @@ export class StageTask {
         return s as unknown as KeyValueStore<V>;
       },
       timers,
+      metrics: () => stageMetrics,
     };
   }
 

@@ -2,6 +2,7 @@
 // pg, Qdrant or OpenAI; they get records, a context and the ports they were
 // constructed with. Both runtimes (local and kafka) implement this contract.
 import type { Logger } from 'pino';
+import type { StageMetrics } from './stage-metrics.js';
 
 export type Headers = Record<string, string>;
 
@@ -89,6 +90,8 @@ export interface ProcessorContext<Out = unknown> {
   deadLetter(letter: DeadLetter): void;
   getStore<V>(name: string): KeyValueStore<V>;
   readonly timers: Timers;
+  /** What the processor reports besides its records: records it drops on purpose, domain counters. The runtime counts records in and out. */
+  metrics(): StageMetrics;
 }
 
 export interface Processor<In = unknown, Out = unknown> {

@@ -11,6 +11,8 @@ import type { ResultCache } from '../ports/result-cache.js';
 import type { LlmExtractor } from '../processors/extract/extract-processor.js';
 import { loadPromptTemplate } from '../processors/extract/llm/build-prompt.js';
 import type { LlmClient } from '../ports/llm-client.js';
+import { createPromMetrics } from '../runtime/prom-metrics.js';
+import type { StageMetrics } from '../stream/stage-metrics.js';
 import { createLlmExtractor } from '../processors/extract/llm/llm-extractor.js';
 
 export interface BuildLlmExtractorDeps {
@@ -21,6 +23,7 @@ export interface BuildLlmExtractorDeps {
   /** Overrides for tests and benchmarks. */
   client?: LlmClient;
   cache?: ResultCache;
+  metrics?: StageMetrics;
 }
 
 export function buildLlmExtractor(cfg: Config['llm'], deps: BuildLlmExtractorDeps): LlmExtractor | undefined {
@@ -44,6 +47,7 @@ export function buildLlmExtractor(cfg: Config['llm'], deps: BuildLlmExtractorDep
   if (!cfg.prices[cfg.model]) log.warn({ model: cfg.model }, 'no price for this model in LLM_PRICES: the cost metric stays 0');
   return createLlmExtractor({
     client, cache, breaker,
+    metrics: deps.metrics ?? createPromMetrics(),
     limiter: createRateLimiter({ requestsPerMinute: cfg.requestsPerMinute, tokensPerMinute: cfg.tokensPerMinute }),
     retry: { retries: cfg.retries, initialDelayMs: cfg.retryInitialDelayMs, maxDelayMs: cfg.retryMaxDelayMs, jitter: 1 },
     gate: { enabled: cfg.gate, nearThresholdMargin: cfg.gateNearMargin, minNewMessages: cfg.gateMinNewMessages },

@@ -13,6 +13,7 @@ import { createScoreProcessor, SCORE_STORE, ASSIGN_STORE, OUTPUT as SCORE_OUTPUT
 import { createExtractProcessor, extractStores } from '../processors/extract/extract-processor.js';
 import { embedStageSpec } from './embed-stage.js';
 import { resolvePorts, type TopologyPorts } from './ports.js';
+import './domain-metrics.js';
 
 export type { TopologyPorts };
 

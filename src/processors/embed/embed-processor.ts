@@ -4,10 +4,9 @@
 // carries the slim transcript to embed. A conversation whose content hash and
 // embedder have not changed is not embedded again; only a changed tier is
 // written to its payload.
-import { Counter } from 'prom-client';
 import type { EmbedConfig } from '../../config/schema.js';
 import { errorMessage } from '../../core/errors.js';
-import { metrics, registry } from '../../core/metrics.js';
+import { counterSpec } from '../../stream/stage-metrics.js';
 import type { Embedder } from '../../ports/embedder.js';
 import { pointId, type VectorPoint, type VectorStore } from '../../ports/vector-store.js';
 import type { KeyValueStore, Processor, ProcessorContext, StreamRecord } from '../../stream/processor-api.js';
@@ -38,8 +37,7 @@ export const embedStores: StoreSpec[] = [
   { name: EMBED_STATE_STORE, doc: 'per conversation: content hash, chunk count, embedder and tier last written to the vector store' },
 ];
 
-const vectorsWritten = (registry.getSingleMetric('leadwire_embed_vectors_total') as Counter | undefined)
-  ?? new Counter({ name: 'leadwire_embed_vectors_total', help: 'Chunk vectors written to the vector store', labelNames: ['stage'], registers: [registry] });
+export const VECTORS_WRITTEN = counterSpec('leadwire_embed_vectors_total', 'Chunk vectors written to the vector store', ['stage']);
 
 type EmbedInput = SignalsRecord & { transcript: NonNullable<SignalsRecord['transcript']> };
 
@@ -68,7 +66,7 @@ export function createEmbedProcessor(cfg: Pick<EmbedConfig, 'roles' | 'chunkMaxC
     if (chunks.length === 0) {
       // Emptied upstream, or nothing from the embedded roles: nothing may stay searchable.
       if (prev) await remove(cid);
-      metrics.filtered.inc({ stage: ctx.stage, reason: 'nothing_to_embed' });
+      ctx.metrics().filtered('nothing_to_embed');
       return;
     }
     if (prev && prev.h === rec.contentHash && prev.e === embedder.id) {
@@ -76,7 +74,7 @@ export function createEmbedProcessor(cfg: Pick<EmbedConfig, 'roles' | 'chunkMaxC
         await vectors.setConversationPayload(cid, { tier: rec.tier });
         state.put(cid, { ...prev, tier: rec.tier });
       }
-      metrics.filtered.inc({ stage: ctx.stage, reason: 'unchanged' });
+      ctx.metrics().filtered('unchanged');
       return;
     }
     const embeddings = await embedder.embed(chunks.map((c) => c.text));
@@ -114,7 +112,7 @@ export function createEmbedProcessor(cfg: Pick<EmbedConfig, 'roles' | 'chunkMaxC
       await vectors.deletePoints(stale);
     }
     state.put(cid, { h: rec.contentHash, n: chunks.length, e: embedder.id, tier: rec.tier, language: rec.language });
-    vectorsWritten.inc({ stage: ctx.stage }, points.length);
+    ctx.metrics().count(VECTORS_WRITTEN, { stage: ctx.stage }, points.length);
   }
 
   return {

@@ -3,7 +3,6 @@
 // fields; when it fails, the rules result goes out marked `degraded` and the
 // conversation is queued (store + wall timer) to be extracted again later with
 // its latest snapshot.
-import { metrics } from '../../core/metrics.js';
 import type { Processor, ProcessorContext, StreamRecord, KeyValueStore, Timer } from '../../stream/processor-api.js';
 import type { StoreSpec } from '../../stream/stage.js';
 import type { ConversationSnapshot } from '../../records/conversation-snapshot.js';
@@ -123,7 +122,6 @@ export function createExtractProcessor(cfg: ExtractConfig, ports: ExtractPorts):
       transcript: snap.transcript.map((m) => ({ id: m.id, role: m.role, body: m.body, createdAt: m.createdAt })),
     };
     ctx.forward({ key: snap.conversationId, value: out, timestamp });
-    metrics.recordsOut.inc({ stage: ctx.stage, topic: 'signals' });
   }
 
   function schedule(conversationId: string, attempts: number) {

@@ -51,11 +51,11 @@ export function createFeedbackProcessor(ports: FeedbackPorts): Processor<unknown
       // Similarity to known good / bad leads reads this label; `lost` counts as bad: it is the outcome the feature predicts.
       if (ports.vectors) await retriable('vector label', () => ports.vectors!.setConversationPayload(f.conversation_id, { label: isPositive(f.label) ? 'good' : 'bad' }));
       if (!inserted) return;
-      feedbackMetrics.labels.inc({ label: f.label, tier: entry.tierAtFeedback ?? 'unscored' });
+      ctx.metrics().count(feedbackMetrics.labels, { label: f.label, tier: entry.tierAtFeedback ?? 'unscored' });
       if (entry.tierAtFeedback === 'qualified') {
         judgedQualified++;
         if (isPositive(f.label)) positiveQualified++;
-        feedbackMetrics.qualifiedPrecision.set(positiveQualified / judgedQualified);
+        ctx.metrics().set(feedbackMetrics.qualifiedPrecision, positiveQualified / judgedQualified);
       }
       ctx.logger.info({ conversationId: f.conversation_id, label: f.label, tier: entry.tierAtFeedback }, 'feedback stored');
     },

@@ -4,7 +4,6 @@
 // reason; nothing here throws on bad input.
 import type { Logger } from 'pino';
 import type { NormalizeConfig } from '../../config/schema.js';
-import { metrics } from '../../core/metrics.js';
 import type { Processor, ProcessorContext, StreamRecord } from '../../stream/processor-api.js';
 import { cleanText, rawCapOf } from './clean-text.js';
 import {
@@ -190,7 +189,8 @@ export function createNormalizeProcessor(cfg: NormalizeConfig): NormalizeProcess
       ctx = c;
       index = createMessageIndex(c.getStore(MESSAGE_INDEX_STORE));
       log = c.logger.child({ module: 'normalize', partition: c.partition });
-      const counter = (reason: NormalizeDropReason) => metrics.filtered.labels({ stage: c.stage, reason });
+      const stageMetrics = c.metrics();
+      const counter = (reason: NormalizeDropReason) => ({ inc: () => stageMetrics.filtered(reason) });
       filteredCounters = {
         tombstone: counter('tombstone'), truncate: counter('truncate'), type: counter('type'),
         date: counter('date'), duplicate: counter('duplicate'),

@@ -4,7 +4,6 @@
 // All state (history, last tier, alerts sent, seller) lives in stores backed by
 // changelogs, so on the Kafka runtime a restarted worker neither forgets an
 // alert nor sends one twice: outputs and state commit in one transaction.
-import { metrics } from '../../core/metrics.js';
 import type { ScoreConfig } from '../../config/schema.js';
 import type { KeyValueStore, Processor, ProcessorContext, StreamRecord } from '../../stream/processor-api.js';
 import type { Tier } from '../../records/tier.js';
@@ -72,7 +71,6 @@ export function createScoreProcessor(cfg: ScoreConfig, ports: ScorePorts): Proce
   async function send(output: 'default' | 'events', key: string, value: LeadScoreRecord | LeadEventRecord, headers: Record<string, string>, timestamp: number) {
     const payload = ports.encode ? await ports.encode(output === 'default' ? 'leadScores' : 'leadEvents', value) : value;
     ctx.forward({ key, value: payload, timestamp, headers }, output);
-    metrics.recordsOut.inc({ stage: ctx.stage, topic: output === 'default' ? 'lead-scores' : 'lead-events' });
   }
 
   return {
@@ -96,7 +94,7 @@ export function createScoreProcessor(cfg: ScoreConfig, ports: ScorePorts): Proce
       const revision = rec.revision ?? 0;
       const order = prev ? rec.snapshotVersion - prev.snapshotVersion || revision - (prev.revision ?? 0) : 1;
       if (prev && (order < 0 || (order === 0 && prev.scoringVersion === model.version))) {
-        metrics.filtered.inc({ stage: ctx.stage, reason: 'stale_or_repeat' });
+        ctx.metrics().filtered('stale_or_repeat');
         return;
       }
       // Event time, not the wall clock: a replay decays intent exactly as live traffic did.
@@ -167,7 +165,7 @@ export function createScoreProcessor(cfg: ScoreConfig, ports: ScorePorts): Proce
           id: scoreRec.eventId, type: LEAD_SCORE_CE_TYPE, source: cfg.eventSource, time: at, subject: cid, dataschema: LEAD_SCORES_SCHEMA_ID,
         }), at);
       } else {
-        metrics.filtered.inc({ stage: ctx.stage, reason: 'not_material' });
+        ctx.metrics().filtered('not_material');
       }
 
       // A transition worth telling: any tier change, except a first score that is unqualified (nothing to act on).

@@ -17,7 +17,6 @@
 //   version for RETIRED_TTL_FACTOR more TTLs, so a conversation that comes
 //   back continues its versions instead of reusing ones downstream has seen.
 import type { WindowConfig } from '../../config/schema.js';
-import { metrics } from '../../core/metrics.js';
 import type { KeyValueStore, Processor, ProcessorContext, StreamRecord, Timer } from '../../stream/processor-api.js';
 import type { NormalizedMessage } from '../../records/normalized-message.js';
 import { renderSnapshot } from './render.js';
@@ -94,7 +93,7 @@ export function createWindowProcessor(cfg: WindowConfig, ports: WindowPorts): Pr
 
       const res = applyMessage(st, msg, t, budget);
       if (res.dirty) st = res.state;
-      if (IGNORED.has(res.outcome)) metrics.filtered.inc({ stage: ctx.stage, reason: res.outcome });
+      if (IGNORED.has(res.outcome)) ctx.metrics().filtered(res.outcome);
       if (res.changed) {
         st = markPending(st, t, cid, ctx.timers, session, ctx.clock.now());
         if (res.outcome === 'deleted' && st.m.length === 0) {

@@ -10,6 +10,7 @@ import { createNormalizeProcessor } from '../../../src/processors/normalize/norm
 import type { NormalizedMessage } from '../../../src/records/normalized-message.js';
 import { makeDebeziumEvent } from '../../fixtures/debezium/make-event.js';
 import { normalizeConfig, normalizeStage } from './harness.js';
+import { createPromMetrics } from '../../../src/runtime/prom-metrics.js';
 
 const N = Number(process.argv[2] ?? 100_000);
 
@@ -38,6 +39,8 @@ const events = Array.from({ length: N }, (_, i) => makeDebeziumEvent({
 }, 'c'));
 const avgBytes = events.reduce((n, e) => n + e.value.length, 0) / events.length;
 
+const stageMetrics = createPromMetrics('normalize');
+
 function fakeCtx(): { ctx: ProcessorContext<NormalizedMessage>; forwarded: () => number } {
   let forwarded = 0;
   const map = new Map<string, unknown>();
@@ -49,6 +52,7 @@ function fakeCtx(): { ctx: ProcessorContext<NormalizedMessage>; forwarded: () =>
     stage: 'normalize', partition: 0, logger: silentLogger, clock: { now: () => 0 }, streamTime: () => 0,
     forward: () => { forwarded++; }, deadLetter: () => { throw new Error('unexpected dead letter'); },
     getStore: <V>() => store as KeyValueStore<V>, timers: { schedule() {}, cancel() {}, get: () => undefined },
+    metrics: () => stageMetrics,
   };
   return { ctx, forwarded: () => forwarded };
 }

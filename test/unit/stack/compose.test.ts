@@ -173,9 +173,7 @@ describe('docker-compose.yml operator\'s kit (Prometheus + Grafana)', () => {
   it('the dashboard queries only metrics leadwire registers, and covers what operators watch', async () => {
     // Every module that defines metrics registers them on import.
     await import('../../../src/core/metrics.js');
-    await import('../../../src/processors/extract/llm/llm-metrics.js');
-    await import('../../../src/processors/feedback/feedback-metrics.js');
-    await import('../../../src/processors/embed/embed-processor.js');
+    await import('../../../src/topology/domain-metrics.js');
     await import('../../../src/http/http-metrics.js');
     const { registry } = await import('../../../src/core/metrics.js');
     const known = new Set((await registry.getMetricsAsJSON()).map((m) => m.name));

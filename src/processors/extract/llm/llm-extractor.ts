@@ -22,6 +22,7 @@ import { buildExtractV1Schema, extractV1JsonSchema, type ExtractV1Answer, type E
 import { groundAnswer, regroundAgainst, type Grounded } from './ground-answer.js';
 import type { LlmClient } from '../../../ports/llm-client.js';
 import { llmMetrics } from './llm-metrics.js';
+import type { StageMetrics } from '../../../stream/stage-metrics.js';
 import { mergeLlm } from './merge-llm.js';
 import { loadTokenCounter, type TokenEncoding } from './token-counter.js';
 
@@ -29,6 +30,8 @@ import { loadTokenCounter, type TokenEncoding } from './token-counter.js';
 export type PriceTable = Record<string, { inputPer1M: number; outputPer1M: number }>;
 
 export interface LlmExtractorDeps {
+  /** Where the LLM path's series go (calls, tokens, cost, cache, latency, gate). */
+  metrics: StageMetrics;
   client: LlmClient;
   cache: ResultCache;
   limiter: RateLimiter;
@@ -67,7 +70,7 @@ function failureKind(err: unknown): string {
 }
 
 export function createLlmExtractor(deps: LlmExtractorDeps): LlmExtractor {
-  const { client, cache, template, logger } = deps;
+  const { client, cache, template, logger, metrics } = deps;
   const model = client.model;
   const log = logger.child({ module: 'llm-extractor', model, prompt: template.version });
   const schemas = new Map<string, SchemaBundle>();
@@ -97,7 +100,7 @@ export function createLlmExtractor(deps: LlmExtractorDeps): LlmExtractor {
     try {
       return (await cache.latest<CachedAnswer>(conversationId, cacheVersion, model))?.value.memory;
     } catch (err) {
-      llmMetrics.cache.inc({ model, result: 'error' });
+      metrics.count(llmMetrics.cache, { model, result: 'error' });
       log.warn({ err: errorMessage(err), conversationId }, 'result cache unavailable; deciding without the last call');
       return undefined;
     }
@@ -113,28 +116,28 @@ export function createLlmExtractor(deps: LlmExtractorDeps): LlmExtractor {
       try {
         res = await client.complete(request);
       } catch (err) {
-        llmMetrics.latency.observe({ model }, (performance.now() - t0) / 1000);
-        llmMetrics.calls.inc({ model, outcome: failureKind(err) });
+        metrics.observe(llmMetrics.latency, (performance.now() - t0) / 1000, { model });
+        metrics.count(llmMetrics.calls, { model, outcome: failureKind(err) });
         throw err;
       }
-      llmMetrics.latency.observe({ model }, (performance.now() - t0) / 1000);
+      metrics.observe(llmMetrics.latency, (performance.now() - t0) / 1000, { model });
       const tokIn = res.usage?.inputTokens ?? prompt.inputTokens;
       const tokOut = res.usage?.outputTokens ?? countOut(res.content);
-      llmMetrics.tokens.inc({ model, direction: 'in' }, tokIn);
-      llmMetrics.tokens.inc({ model, direction: 'out' }, tokOut);
-      if (price) llmMetrics.cost.inc({ model }, (tokIn * price.inputPer1M + tokOut * price.outputPer1M) / 1e6);
+      metrics.count(llmMetrics.tokens, { model, direction: 'in' }, tokIn);
+      metrics.count(llmMetrics.tokens, { model, direction: 'out' }, tokOut);
+      if (price) metrics.count(llmMetrics.cost, { model }, (tokIn * price.inputPer1M + tokOut * price.outputPer1M) / 1e6);
       let json: unknown;
       try { json = JSON.parse(res.content); } catch {
-        llmMetrics.calls.inc({ model, outcome: 'invalid_json' });
+        metrics.count(llmMetrics.calls, { model, outcome: 'invalid_json' });
         throw new LeadwireError('LLM answer is not valid JSON', { kind: 'upstream', retriable: false, details: { reason: 'invalid_json', chars: res.content.length } });
       }
       const parsed = bundle.schema.safeParse(json);
       if (!parsed.success) {
-        llmMetrics.calls.inc({ model, outcome: 'schema_violation' });
+        metrics.count(llmMetrics.calls, { model, outcome: 'schema_violation' });
         const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`);
         throw new LeadwireError(`LLM answer does not match the ${template.version} schema: ${issues.join('; ')}`, { kind: 'validation', retriable: false, details: { reason: 'schema_violation', issues } });
       }
-      llmMetrics.calls.inc({ model, outcome: 'ok' });
+      metrics.count(llmMetrics.calls, { model, outcome: 'ok' });
       return parsed.data;
     };
     try {
@@ -146,7 +149,7 @@ export function createLlmExtractor(deps: LlmExtractorDeps): LlmExtractor {
         },
       }));
     } catch (err) {
-      llmMetrics.failures.inc({ model, kind: failureKind(err) });
+      metrics.count(llmMetrics.failures, { model, kind: failureKind(err) });
       throw err;
     }
   }
@@ -164,7 +167,7 @@ export function createLlmExtractor(deps: LlmExtractorDeps): LlmExtractor {
       const conversationId = snapshot.conversationId;
       const previous = await recall(conversationId, bundle.cacheVersion);
       const decision = decideLlmCall({ snapshot, rules, thresholds: catalog.tiers, previous: previous?.gate, force: opts.force ?? false, settle: opts.settle ?? false }, deps.gate);
-      llmMetrics.gate.inc({ decision: decision.call ? 'call' : decision.defer ? 'defer' : 'skip', reason: decision.reason });
+      metrics.count(llmMetrics.gate, { decision: decision.call ? 'call' : decision.defer ? 'defer' : 'skip', reason: decision.reason });
 
       if (!decision.call) {
         const out: SignalsResult = previous
@@ -179,16 +182,16 @@ export function createLlmExtractor(deps: LlmExtractorDeps): LlmExtractor {
         previousSummary: previous?.grounded.fields.summary,
       });
       if (prompt.redactions > 0) {
-        llmMetrics.redactions.inc(prompt.redactions);
+        metrics.count(llmMetrics.redactions, {}, prompt.redactions);
         log.warn({ conversationId, redactions: prompt.redactions }, 'PII reached the LLM extractor unredacted; the guard redacted it');
       }
       const key = { contentHash: prompt.dataHash, promptVersion: bundle.cacheVersion, model };
       let answer: ExtractV1Answer | undefined;
       try {
         answer = (await cache.get<CachedAnswer>(key))?.value.answer;
-        llmMetrics.cache.inc({ model, result: answer ? 'hit' : 'miss' });
+        metrics.count(llmMetrics.cache, { model, result: answer ? 'hit' : 'miss' });
       } catch (err) {
-        llmMetrics.cache.inc({ model, result: 'error' });
+        metrics.count(llmMetrics.cache, { model, result: 'error' });
         log.warn({ err: errorMessage(err), conversationId }, 'result cache unavailable; calling the LLM');
       }
       const cached = answer !== undefined;
@@ -197,9 +200,9 @@ export function createLlmExtractor(deps: LlmExtractorDeps): LlmExtractor {
       const flagged = new Set<TranscriptEntry>([...prompt.flagged].map((a) => prompt.aliases.get(a)!));
       const grounded = groundAnswer(answer, { resolve: (ref) => prompt.aliases.get(ref), isFlagged: (e) => flagged.has(e) }, catalog);
       const d = grounded.fields.dropped;
-      if (d.messageIds) llmMetrics.dropped.inc({ model, what: 'message_ids' }, d.messageIds);
-      if (d.quotes) llmMetrics.dropped.inc({ model, what: 'quotes' }, d.quotes);
-      if (d.claims) llmMetrics.dropped.inc({ model, what: 'claims' }, d.claims);
+      if (d.messageIds) metrics.count(llmMetrics.dropped, { model, what: 'message_ids' }, d.messageIds);
+      if (d.quotes) metrics.count(llmMetrics.dropped, { model, what: 'quotes' }, d.quotes);
+      if (d.claims) metrics.count(llmMetrics.dropped, { model, what: 'claims' }, d.claims);
 
       const basedOn = { contentHash: snapshot.contentHash, lastCustomerMessageId: prompt.lastCustomerMessageId, trimmedMessages: prompt.trimmedMessages };
       const result = mergeLlm(rules, grounded, catalog, { model, promptVersion: template.version, basedOn, reused: false, cached });
