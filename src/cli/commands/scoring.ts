@@ -2,17 +2,11 @@
 // scoring versions, their fit from labels, the shadow comparison and promotion.
 import { Command, Option } from 'commander';
 import { loadConfig } from '../../config/load.js';
-import { configError } from '../../core/errors.js';
 import { createAnalyticsStore } from '../../adapters/analytics/create-analytics-store.js';
 import { DATASET_NAMES } from '../../eval/datasets.js';
-import { loadCatalog } from '../../processors/extract/catalog.js';
-import { isPositive } from '../../records/feedback-record.js';
-import { loadScoringModel, readPointer } from '../../processors/score/scoring-model.js';
-import { signalsFromLeadScore } from '../../recalibrate/lead-score-signals.js';
-import { hashSplit, labelledSplit } from '../../recalibrate/dataset-split.js';
-import { precisionOf, recalibrate, type LabelledExample } from '../../recalibrate/recalibrate.js';
-import { nextVersion, setPointer, writeScoringModel } from '../../recalibrate/scoring-files.js';
+import { loadScoringModel } from '../../processors/score/scoring-model.js';
 import { shadowReport } from '../../recalibrate/shadow-report.js';
+import { listScoringVersions, promoteScoringVersion, recalibrateScoring } from '../../recalibrate/workflow.js';
 
 const print = (json: boolean | undefined, obj: unknown, text: string) => process.stdout.write(`${json ? JSON.stringify(obj, null, 2) : text}\n`);
 
@@ -30,8 +24,7 @@ export function scoringCommand(): Command {
     .action(async (opts: { json?: boolean }) => {
       const { analytics } = analyticsFromConfig();
       try {
-        const rows = await analytics.scoringVersions();
-        const out = { active: readPointer('active') ?? 'v1', shadow: readPointer('shadow'), versions: rows.map((r) => ({ version: r.version, status: r.status, parent: r.parent, metrics: r.metrics })) };
+        const out = await listScoringVersions(analytics);
         print(opts.json, out, [`active ${out.active}${out.shadow ? `  shadow ${out.shadow}` : ''}`, ...out.versions.map((v) => `${v.version.padEnd(8)} ${v.status.padEnd(9)} parent ${v.parent ?? '-'}  ${JSON.stringify(v.metrics)}`)].join('\n'));
       } finally { await analytics.close(); }
     });
@@ -46,34 +39,22 @@ export function scoringCommand(): Command {
     .action(async (opts: { dataset?: string; version?: string; l2?: string; minLabels?: string; holdout: string; json?: boolean }) => {
       const { config, analytics } = analyticsFromConfig();
       try {
-        const base = loadScoringModel(config.score.model);
-        const share = Number(opts.holdout);
-        if (!(share >= 0 && share < 1)) throw configError('--holdout is a share in [0, 1)');
-        type Example = LabelledExample & { id: string };
-        let split: { train: Example[]; test: Example[]; how: string };
-        if (opts.dataset) {
-          split = labelledSplit(opts.dataset, share, loadCatalog(config.extract.catalog));
-        } else {
-          const labelled = (await analytics.labelledLeads()).map((l) => ({ id: l.conversationId, record: signalsFromLeadScore(l.latest), positive: isPositive(l.label) }));
-          split = { ...hashSplit(labelled, (e) => e.id, share), how: `${Math.round(share * 100)} % held back by a hash of the conversation id` };
-        }
-        const { train, test } = split;
-        const labels = train.length + test.length;
-        const version = opts.version ?? nextVersion();
-        const r = recalibrate(base, train, {
-          version, l2: opts.l2 !== undefined ? Number(opts.l2) : config.feedback.l2,
+        const r = await recalibrateScoring(analytics, {
+          base: loadScoringModel(config.score.model),
+          ...(opts.dataset ? { dataset: opts.dataset } : {}),
+          ...(opts.version ? { version: opts.version } : {}),
+          catalog: config.extract.catalog,
+          l2: opts.l2 !== undefined ? Number(opts.l2) : config.feedback.l2,
           minLabels: opts.minLabels !== undefined ? Number(opts.minLabels) : config.feedback.minLabels,
+          holdout: Number(opts.holdout),
         });
-        const holdout = test.length ? { base: precisionOf(base, test), candidate: precisionOf(r.model, test) } : null;
-        const file = writeScoringModel(r.model);
-        setPointer('shadow', version);
-        const metrics = { labels, train: r.train, holdout, split: split.how, source: opts.dataset ?? 'feedback' };
-        await analytics.putScoringVersion({ version, status: 'shadow', parent: base.version, model: r.model, metrics });
+        const { version, file, parent, metrics } = r;
+        const holdout = metrics.holdout;
         const fmt = (p: { precision: number; recall: number; f1: number }) => `precision ${p.precision.toFixed(3)} recall ${p.recall.toFixed(3)} F1 ${p.f1.toFixed(3)}`;
-        print(opts.json, { version, file, parent: base.version, converged: r.converged, metrics }, [
-          `wrote ${file} (from ${base.version}, ${labels} labels: ${train.length} to fit, ${test.length} held back; ${split.how})`,
-          `train    ${base.version}: ${fmt(r.train.base)}   ${version}: ${fmt(r.train.candidate)}`,
-          holdout ? `held back ${base.version}: ${fmt(holdout.base)}   ${version}: ${fmt(holdout.candidate)}` : 'no labels held back',
+        print(opts.json, { version, file, parent, converged: r.converged, metrics }, [
+          `wrote ${file} (from ${parent}, ${metrics.labels} labels: ${r.trainCount} to fit, ${r.testCount} held back; ${metrics.split})`,
+          `train    ${parent}: ${fmt(metrics.train.base)}   ${version}: ${fmt(metrics.train.candidate)}`,
+          holdout ? `held back ${parent}: ${fmt(holdout.base)}   ${version}: ${fmt(holdout.candidate)}` : 'no labels held back',
           `${version} now runs in shadow (scoring/SHADOW): restart score workers, then \`leadwire scoring shadow-report\`; promote with \`leadwire scoring promote ${version}\``,
         ].join('\n'));
       } finally { await analytics.close(); }
@@ -101,16 +82,7 @@ export function scoringCommand(): Command {
     .action(async (version: string) => {
       const { analytics } = analyticsFromConfig();
       try {
-        const model = loadScoringModel(version);
-        const rows = await analytics.scoringVersions();
-        const previous = readPointer('active') ?? 'v1';
-        if (!rows.some((r) => r.version === previous) && previous !== version) {
-          await analytics.putScoringVersion({ version: previous, status: 'active', parent: null, model: loadScoringModel(previous) });
-        }
-        if (!rows.some((r) => r.version === version)) await analytics.putScoringVersion({ version, status: 'candidate', parent: previous, model });
-        await analytics.promoteScoringVersion(version, Date.now());
-        setPointer('active', version);
-        if (readPointer('shadow') === version) setPointer('shadow', null);
+        const { previous } = await promoteScoringVersion(analytics, version);
         process.stdout.write(`${version} is active (was ${previous}). Restart score workers, then \`leadwire rescore --stale-only\` re-scores what ${previous} scored.\n`);
       } finally { await analytics.close(); }
     });
