@@ -54,7 +54,7 @@ export function snapshotFromConversation(conv: LabelledConversation, start = 0, 
     const msg = normalizedFromLabelled(conv, i, start);
     last = Math.max(last, msg.createdAt);
     const res = applyMessage(st, msg, msg.createdAt, budget);
-    if (res.dirty) st = { ...res.state, le: Math.max(res.state.le, msg.createdAt) };
+    if (res.dirty) st = { ...res.state, latestEventTime: Math.max(res.state.latestEventTime, msg.createdAt) };
   }
   return renderSnapshot(conv.conversation_id, st, 'flush', [], last, 1);
 }

@@ -216,12 +216,12 @@ export class StageExecutor {
       }
       for (const c of changelog.values()) {
         let value: Buffer | null;
-        if (c.settle && c.value !== null) {
-          const text = JSON.stringify(c.value);
-          s.task.settle(c.store, c.key, c.value, text);
-          value = Buffer.from(text);
+        if (c.value === null) {
+          value = null;
         } else {
-          value = encodeValue(c.value);
+          const text = s.task.encodeStoreValue(c.store, c.value);
+          if (c.settle) s.task.settle(c.store, c.key, c.value, text);
+          value = Buffer.from(text);
         }
         messages.push({ topic: c.topic, partition: p, key: Buffer.from(c.key), value, headers: {}, timestamp: c.ts });
       }

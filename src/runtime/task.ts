@@ -6,7 +6,7 @@ import type {
 import { TimerHeap } from './timer-heap.js';
 import { createPromMetrics } from './prom-metrics.js';
 import type { StageMetrics } from '../stream/stage-metrics.js';
-import { TIMER_STORE, type StageSpec } from '../stream/stage.js';
+import { TIMER_STORE, type StageSpec, type StoreCodec } from '../stream/stage.js';
 
 /**
  * A store write, to be appended to the store's changelog in the same commit.
@@ -53,7 +53,7 @@ interface RestorableStore<V> extends KeyValueStore<V> {
 
 class TaskStore<V> implements RestorableStore<V> {
   readonly map = new Map<string, V>();
-  constructor(readonly name: string, private readonly onWrite: OnWrite) {}
+  constructor(readonly name: string, private readonly onWrite: OnWrite, private readonly codec?: StoreCodec<V>) {}
   get(key: string) { return this.map.get(key); }
   has(key: string) { return this.map.has(key); }
   put(key: string, value: V) { this.map.set(key, value); this.onWrite(this.name, key, value); }
@@ -62,7 +62,9 @@ class TaskStore<V> implements RestorableStore<V> {
   get size() { return this.map.size; }
   restore(key: string, raw: Buffer | string | V | null) {
     if (raw === null) { this.map.delete(key); return; }
-    this.map.set(key, (Buffer.isBuffer(raw) ? JSON.parse(raw.toString()) : raw) as V);
+    if (!Buffer.isBuffer(raw)) { this.map.set(key, raw as V); return; }
+    const json: unknown = JSON.parse(raw.toString());
+    this.map.set(key, this.codec ? this.codec.decode(json) : json as V);
   }
 }
 
@@ -84,7 +86,11 @@ class Pending<V> { constructor(readonly value: V) {} }
 class SerializedTaskStore<V> implements RestorableStore<V> {
   private readonly data = new Map<string, string | Pending<V>>();
   private readonly cache = new Map<string, V>();
-  constructor(readonly name: string, private readonly onWrite: OnWrite, private readonly cacheSize: number) {}
+  constructor(readonly name: string, private readonly onWrite: OnWrite, private readonly cacheSize: number, private readonly codec?: StoreCodec<V>) {}
+  private parse(text: string): V {
+    const json: unknown = JSON.parse(text);
+    return this.codec ? this.codec.decode(json) : json as V;
+  }
   get(key: string): V | undefined {
     const hit = this.cache.get(key);
     if (hit !== undefined) {
@@ -94,7 +100,7 @@ class SerializedTaskStore<V> implements RestorableStore<V> {
     }
     const stored = this.data.get(key);
     if (stored === undefined) return undefined;
-    const value = stored instanceof Pending ? stored.value : (JSON.parse(stored) as V);
+    const value = stored instanceof Pending ? stored.value : this.parse(stored);
     this.remember(key, value);
     return value;
   }
@@ -114,13 +120,13 @@ class SerializedTaskStore<V> implements RestorableStore<V> {
     if (this.data.delete(key)) this.onWrite(this.name, key, null);
   }
   *entries(): IterableIterator<[string, V]> {
-    for (const [k, stored] of this.data) yield [k, stored instanceof Pending ? stored.value : this.cache.get(k) ?? (JSON.parse(stored) as V)];
+    for (const [k, stored] of this.data) yield [k, stored instanceof Pending ? stored.value : this.cache.get(k) ?? this.parse(stored)];
   }
   get size() { return this.data.size; }
   restore(key: string, raw: Buffer | string | V | null) {
     this.cache.delete(key);
     if (raw === null) { this.data.delete(key); return; }
-    this.data.set(key, Buffer.isBuffer(raw) ? raw.toString() : typeof raw === 'string' ? raw : JSON.stringify(raw));
+    this.data.set(key, Buffer.isBuffer(raw) ? raw.toString() : typeof raw === 'string' ? raw : JSON.stringify(this.codec ? this.codec.encode(raw) : raw));
   }
   private remember(key: string, value: V) {
     this.cache.delete(key);
@@ -161,7 +167,7 @@ export class StageTask {
   constructor(readonly spec: StageSpec, readonly partition: number, private readonly deps: TaskDeps) {
     this.processor = spec.processor();
     const onWrite: OnWrite = (store, key, value, settle) => this.unit('store write').changelog.push(settle ? { store, key, value, settle } : { store, key, value });
-    for (const s of spec.stores) this.stores.set(s.name, s.serialized ? new SerializedTaskStore(s.name, onWrite, s.cacheSize ?? 1000) : new TaskStore(s.name, onWrite));
+    for (const s of spec.stores) this.stores.set(s.name, s.serialized ? new SerializedTaskStore(s.name, onWrite, s.cacheSize ?? 1000, s.codec) : new TaskStore(s.name, onWrite, s.codec));
     this.stores.set(TIMER_STORE, new TaskStore(TIMER_STORE, onWrite));
     const timerStore = this.stores.get(TIMER_STORE)! as TaskStore<Timer>;
     const heaps = this.heaps;
@@ -217,6 +223,12 @@ export class StageTask {
   settle(store: string, key: string, value: unknown, text: string): void {
     const s = this.stores.get(store);
     if (s instanceof SerializedTaskStore) s.settle(key, value, text);
+  }
+
+  /** A store value as its changelog carries it: JSON of the store's wire encoding. */
+  encodeStoreValue(store: string, value: unknown): string {
+    const codec = this.spec.stores.find((s) => s.name === store)?.codec;
+    return JSON.stringify(codec ? codec.encode(value) : value);
   }
 
   restore(store: string, key: string, value: unknown | null): void {

@@ -14,8 +14,21 @@ export interface TopicSpec {
   doc: string;
 }
 
+/**
+ * How a store's values look on the wire (its changelog, and a serialized
+ * store's text): code works with full names, the encoding may shorten keys.
+ * `decode` must also read every encoding an earlier version wrote, so old
+ * changelogs still restore.
+ */
+export interface StoreCodec<V = any> {
+  encode(value: V): unknown;
+  decode(json: unknown): V;
+}
+
 export interface StoreSpec {
   name: string;
+  /** Encoding of values on the wire (default: the value as JSON). */
+  codec?: StoreCodec;
   /**
    * Keep values as JSON text with a cache of `cacheSize` decoded values: for
    * large stores of big values (memory), at the cost of a decode on a cache miss.

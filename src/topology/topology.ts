@@ -6,10 +6,11 @@ import type { StageSpec, TopologySpec } from '../stream/stage.js';
 import { leadwireTopics } from './topics.js';
 import { createNormalizeProcessor, MESSAGE_INDEX_STORE } from '../processors/normalize/normalize-processor.js';
 import { createWindowProcessor, CONVERSATION_STORE } from '../processors/window/window-processor.js';
+import { windowStateCodec } from '../processors/window/state-codec.js';
 import { createHotTriggerDetector } from '../processors/extract/hot-trigger.js';
 import { createAnalyticsSinkProcessor } from '../processors/score/analytics-sink.js';
 import { createFeedbackProcessor } from '../processors/feedback/feedback-processor.js';
-import { createScoreProcessor, SCORE_STORE, ASSIGN_STORE, OUTPUT as SCORE_OUTPUT } from '../processors/score/score-processor.js';
+import { createScoreProcessor, scoreStateCodec, SCORE_STORE, ASSIGN_STORE, OUTPUT as SCORE_OUTPUT } from '../processors/score/score-processor.js';
 import { createExtractProcessor, extractStores } from '../processors/extract/extract-processor.js';
 import { embedStageSpec } from './embed-stage.js';
 import { resolvePorts, type TopologyPorts } from './ports.js';
@@ -55,7 +56,7 @@ export function buildTopology(config: Config, given: TopologyPorts = {}): Topolo
     input: { topic: t.messages, serde: 'json' },
     outputs: { default: { topic: t.conversations } },
     // Serialized: 100k open conversations fit in a fraction of the memory of live objects.
-    stores: [{ name: STORE.conversations, serialized: true, cacheSize: 2000, doc: 'conversation state: transcript, counters, pending changes, last emitted version/hash' }],
+    stores: [{ name: STORE.conversations, serialized: true, cacheSize: 2000, codec: windowStateCodec, doc: 'conversation state: transcript, counters, pending changes, last emitted version/hash' }],
     processor: () => createWindowProcessor(config.window, { detectHot }),
     concurrency: 1,
     // A conversation's timers follow from its state: rebuilt at restore, not written per message.
@@ -85,7 +86,7 @@ export function buildTopology(config: Config, given: TopologyPorts = {}): Topolo
     input: { topic: t.signals, serde: 'json' },
     outputs: { [SCORE_OUTPUT.scores]: { topic: t.leadScores }, [SCORE_OUTPUT.events]: { topic: t.leadEvents } },
     stores: [
-      { name: SCORE_STORE, doc: 'per conversation: last tier and emitted score, score history, alerts sent, seller' },
+      { name: SCORE_STORE, codec: scoreStateCodec, doc: 'per conversation: last tier and emitted score, score history, alerts sent, seller' },
       { name: ASSIGN_STORE, doc: 'round-robin counters of seller assignment' },
     ],
     processor: () => createScoreProcessor(config.score, {

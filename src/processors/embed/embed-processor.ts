@@ -10,7 +10,7 @@ import { counterSpec } from '../../stream/stage-metrics.js';
 import type { Embedder } from '../../ports/embedder.js';
 import { pointId, type VectorPoint, type VectorStore } from '../../ports/vector-store.js';
 import type { KeyValueStore, Processor, ProcessorContext, StreamRecord } from '../../stream/processor-api.js';
-import type { StoreSpec } from '../../stream/stage.js';
+import type { StoreCodec, StoreSpec } from '../../stream/stage.js';
 import type { SignalsRecord } from '../../records/signals-record.js';
 import { chunkTranscript } from './chunk-transcript.js';
 
@@ -22,19 +22,29 @@ export interface EmbedPorts {
 /** What was last written for a conversation: enough to skip, patch or clean up without reading the vector store. */
 export interface EmbedState {
   /** Content hash of the snapshot embedded. */
-  h: string;
+  contentHash: string;
   /** Chunks (points) written. */
-  n: number;
+  chunks: number;
   /** Embedder id: a model change re-embeds. */
-  e: string;
+  embedder: string;
   tier: string;
   language: string;
 }
 
 export const EMBED_STATE_STORE = 'embed-state';
 
+/** On the wire the state keeps the short keys every earlier version wrote ({h, n, e, tier, language}). */
+type WireEmbedState = { h: string; n: number; e: string; tier: string; language: string };
+export const embedStateCodec: StoreCodec<EmbedState> = {
+  encode: (st): WireEmbedState => ({ h: st.contentHash, n: st.chunks, e: st.embedder, tier: st.tier, language: st.language }),
+  decode: (json) => {
+    const w = json as WireEmbedState;
+    return { contentHash: w.h, chunks: w.n, embedder: w.e, tier: w.tier, language: w.language };
+  },
+};
+
 export const embedStores: StoreSpec[] = [
-  { name: EMBED_STATE_STORE, doc: 'per conversation: content hash, chunk count, embedder and tier last written to the vector store' },
+  { name: EMBED_STATE_STORE, codec: embedStateCodec, doc: 'per conversation: content hash, chunk count, embedder and tier last written to the vector store' },
 ];
 
 export const VECTORS_WRITTEN = counterSpec('leadwire_embed_vectors_total', 'Chunk vectors written to the vector store', ['stage']);
@@ -69,7 +79,7 @@ export function createEmbedProcessor(cfg: Pick<EmbedConfig, 'roles' | 'chunkMaxC
       ctx.metrics().filtered('nothing_to_embed');
       return;
     }
-    if (prev && prev.h === rec.contentHash && prev.e === embedder.id) {
+    if (prev && prev.contentHash === rec.contentHash && prev.embedder === embedder.id) {
       if (prev.tier !== rec.tier) {
         await vectors.setConversationPayload(cid, { tier: rec.tier });
         state.put(cid, { ...prev, tier: rec.tier });
@@ -106,12 +116,12 @@ export function createEmbedProcessor(cfg: Pick<EmbedConfig, 'roles' | 'chunkMaxC
     }
     await vectors.upsert(points);
     // The conversation shrank (edits, deletes): its tail chunks must not linger.
-    if (prev && prev.n > chunks.length) {
+    if (prev && prev.chunks > chunks.length) {
       const stale: string[] = [];
-      for (let i = chunks.length; i < prev.n; i++) stale.push(pointId(cid, i));
+      for (let i = chunks.length; i < prev.chunks; i++) stale.push(pointId(cid, i));
       await vectors.deletePoints(stale);
     }
-    state.put(cid, { h: rec.contentHash, n: chunks.length, e: embedder.id, tier: rec.tier, language: rec.language });
+    state.put(cid, { contentHash: rec.contentHash, chunks: chunks.length, embedder: embedder.id, tier: rec.tier, language: rec.language });
     ctx.metrics().count(VECTORS_WRITTEN, { stage: ctx.stage }, points.length);
   }
 

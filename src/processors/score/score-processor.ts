@@ -16,11 +16,12 @@ import {
 } from '../../records/lead-records.js';
 import { scoreSignals, TIER_ORDER, type Contribution, type ScoreResult, type ScoringInput } from './score-signals.js';
 import type { ScoringModel } from './scoring-model.js';
+import type { StoreCodec } from '../../stream/stage.js';
 
 export const SCORE_STORE = 'score-state';
 export const ASSIGN_STORE = 'score-assignments';
 
-export interface HistoryEntry { v: number; s: number; t: Tier; at: number; sv: string; emitted: boolean }
+export interface HistoryEntry { snapshotVersion: number; score: number; tier: Tier; at: number; scoringVersion: string; emitted: boolean }
 
 export interface ScoreState {
   snapshotVersion: number;
@@ -36,6 +37,19 @@ export interface ScoreState {
   alerted: Tier[];
   seller: string | null;
 }
+
+/**
+ * The score state on the wire: history entries keep the short keys every
+ * earlier version wrote to the changelog ({v, s, t, at, sv, emitted}).
+ */
+type WireHistoryEntry = { v: number; s: number; t: Tier; at: number; sv: string; emitted: boolean };
+export const scoreStateCodec: StoreCodec<ScoreState> = {
+  encode: (st) => ({ ...st, history: st.history.map((h): WireHistoryEntry => ({ v: h.snapshotVersion, s: h.score, t: h.tier, at: h.at, sv: h.scoringVersion, emitted: h.emitted })) }),
+  decode: (json) => {
+    const st = json as Omit<ScoreState, 'history'> & { history: WireHistoryEntry[] };
+    return { ...st, history: st.history.map((h): HistoryEntry => ({ snapshotVersion: h.v, score: h.s, tier: h.t, at: h.at, scoringVersion: h.sv, emitted: h.emitted })) };
+  },
+};
 
 /** Encodes an outgoing payload (a schema registry's wire format); absent = plain JSON by the runtime. */
 export type PayloadEncoder = (topic: 'leadScores' | 'leadEvents', value: LeadScoreRecord | LeadEventRecord) => Promise<Buffer>;
@@ -113,7 +127,7 @@ export function createScoreProcessor(cfg: ScoreConfig, ports: ScorePorts): Proce
         tier: res.tier,
         emittedScore: material ? res.score : prev?.emittedScore ?? null,
         shadowTier: sh?.tier ?? null,
-        history: [...(prev?.history ?? []), { v: rec.snapshotVersion, s: res.score, t: res.tier, at, sv: model.version, emitted: material }].slice(-cfg.historySize),
+        history: [...(prev?.history ?? []), { snapshotVersion: rec.snapshotVersion, score: res.score, tier: res.tier, at, scoringVersion: model.version, emitted: material }].slice(-cfg.historySize),
         alerted: prev?.alerted ?? [],
         seller: prev?.seller ?? null,
       };

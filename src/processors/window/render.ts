@@ -32,48 +32,48 @@ export function decideLanguage(weights: Map<string, number>): { code: string; co
 export function renderSnapshot(
   conversationId: string, st: WindowState, reason: EmitReason, triggers: string[], emittedAt: number, version: number,
 ): ConversationSnapshot {
-  const m = st.m;
-  const f = st.f;
+  const m = st.messages;
+  const f = st.folded;
   const transcript: TranscriptEntry[] = [];
-  const totals: Pii4 = f?.p ? [...f.p] as Pii4 : [0, 0, 0, 0];
+  const totals: Pii4 = f?.pii ? [...f.pii] as Pii4 : [0, 0, 0, 0];
   for (const g of collapse(st)) {
     const first = m[g.start]!;
-    const [senderType, senderId, role] = st.sd[first.s] ?? [null, null, 'unknown'];
+    const [senderType, senderId, role] = st.senders[first.sender] ?? [null, null, 'unknown'];
     const entry: TranscriptEntry = {
-      id: first.i, role, senderType, senderId, body: first.b, language: first.l,
-      createdAt: first.t, repeat: g.count, pii: pii(first.p),
+      id: first.id, role, senderType, senderId, body: first.body, language: first.language,
+      createdAt: first.createdAt, repeat: g.count, pii: pii(first.pii),
     };
-    if (g.count > 1) entry.repeatIds = m.slice(g.start + 1, g.start + g.count).map((x) => x.i);
+    if (g.count > 1) entry.repeatIds = m.slice(g.start + 1, g.start + g.count).map((x) => x.id);
     // A repeated text carries the same PII: counted once per entry.
-    if (first.p) for (let i = 0; i < 4; i++) totals[i]! += first.p[i]!;
+    if (first.pii) for (let i = 0; i < 4; i++) totals[i]! += first.pii[i]!;
     transcript.push(entry);
   }
 
-  const n = f ? [...f.n] : [0, 0, 0, 0];
-  const weights = new Map<string, number>(Object.entries(f?.lw ?? {}));
-  let lastCustomer: number | null = f?.lc ?? null;
-  let pc: number | undefined = f?.pc;
-  const responseTimesMs = f?.rt ? f.rt.slice() : [];
+  const n = f ? [...f.roleCounts] : [0, 0, 0, 0];
+  const weights = new Map<string, number>(Object.entries(f?.languageWeights ?? {}));
+  let lastCustomer: number | null = f?.lastCustomerAt ?? null;
+  let pc: number | undefined = f?.unansweredSince;
+  const responseTimesMs = f?.responseTimes ? f.responseTimes.slice() : [];
   for (const x of m) {
     const role = roleOf(st, x);
     n[roleIndex(role)]!++;
-    if (x.lr) weights.set(x.l, (weights.get(x.l) ?? 0) + x.b.length);
+    if (x.languageReliable) weights.set(x.language, (weights.get(x.language) ?? 0) + x.body.length);
     if (role === 'customer') {
-      lastCustomer = x.t;
-      if (pc === undefined) pc = x.t;
+      lastCustomer = x.createdAt;
+      if (pc === undefined) pc = x.createdAt;
     } else if (role === 'agent' && pc !== undefined) {
-      responseTimesMs.push(x.t - pc);
+      responseTimesMs.push(x.createdAt - pc);
       pc = undefined;
     }
   }
   const counters = { customer: n[0]!, agent: n[1]!, bot: n[2]!, unknown: n[3]!, total: n[0]! + n[1]! + n[2]! + n[3]! };
-  const folded = { messages: f ? f.n[0] + f.n[1] + f.n[2] + f.n[3] : 0, customer: f?.n[0] ?? 0, agent: f?.n[1] ?? 0, chars: f?.ch ?? 0 };
-  const contactRef = st.ct !== undefined ? st.sd[st.ct] : undefined;
+  const folded = { messages: f ? f.roleCounts[0] + f.roleCounts[1] + f.roleCounts[2] + f.roleCounts[3] : 0, customer: f?.roleCounts[0] ?? 0, agent: f?.roleCounts[1] ?? 0, chars: f?.chars ?? 0 };
+  const contactRef = st.contact !== undefined ? st.senders[st.contact] : undefined;
   const contact = contactRef ? { type: contactRef[0], id: contactRef[1] } : null;
   const language = decideLanguage(weights);
   const piiTotals = pii(totals);
-  const firstMessageAt = f?.ft ?? m[0]?.t ?? st.le;
-  const lastMessageAt = m[m.length - 1]?.t ?? f?.lt ?? st.le;
+  const firstMessageAt = f?.firstAt ?? m[0]?.createdAt ?? st.latestEventTime;
+  const lastMessageAt = m[m.length - 1]?.createdAt ?? f?.lastAt ?? st.latestEventTime;
   return {
     schema: 'leadwire.conversations.v1',
     conversationId,

@@ -34,16 +34,16 @@ export function timerPurpose(timer: Timer): TimerPurpose | undefined {
 
 /** Why pending changes are due at event time `t`, if they are. Gap wins when both are due. */
 export function dueReason(st: WindowState, t: number, cfg: SessionConfig): 'gap' | 'max_delay' | null {
-  if (st.ps === undefined) return null;
-  if (t >= st.le + cfg.gapMs) return 'gap';
-  if (t >= st.ps + cfg.maxDelayMs) return 'max_delay';
+  if (st.pendingSince === undefined) return null;
+  if (t >= st.latestEventTime + cfg.gapMs) return 'gap';
+  if (t >= st.pendingSince + cfg.maxDelayMs) return 'max_delay';
   return null;
 }
 
 /** The event-time deadline of the conversation's timer: session close while pending, else TTL. */
 export function eventDeadline(st: WindowState, cfg: SessionConfig): number {
-  if (st.z) return st.le + cfg.ttlMs * RETIRED_TTL_FACTOR;
-  return st.ps === undefined ? st.le + cfg.ttlMs : Math.min(st.le + cfg.gapMs, st.ps + cfg.maxDelayMs);
+  if (st.retired) return st.latestEventTime + cfg.ttlMs * RETIRED_TTL_FACTOR;
+  return st.pendingSince === undefined ? st.latestEventTime + cfg.ttlMs : Math.min(st.latestEventTime + cfg.gapMs, st.pendingSince + cfg.maxDelayMs);
 }
 
 function scheduleEvent(st: WindowState, cid: string, timers: Timers, cfg: SessionConfig): void {
@@ -59,9 +59,9 @@ function scheduleEvent(st: WindowState, cid: string, timers: Timers, cfg: Sessio
  * That saves two timer changelog writes per message.
  */
 export function markPending(st: WindowState, t: number, cid: string, timers: Timers, cfg: SessionConfig, wallNow: number): WindowState {
-  const next: WindowState = { ...st, le: Math.max(st.le, t) };
-  const opening = next.ps === undefined;
-  if (opening) next.ps = next.le;
+  const next: WindowState = { ...st, latestEventTime: Math.max(st.latestEventTime, t) };
+  const opening = next.pendingSince === undefined;
+  if (opening) next.pendingSince = next.latestEventTime;
   if (opening || !timers.get(timerId('window', cid), 'event')) scheduleEvent(next, cid, timers, cfg);
   if (cfg.wallClockClose && !timers.get(timerId('wall', cid), 'wall')) {
     timers.schedule({ id: timerId('wall', cid), key: cid, kind: 'wall', at: wallNow + cfg.gapMs });
@@ -73,7 +73,7 @@ export function markPending(st: WindowState, t: number, cid: string, timers: Tim
 export function clearPending(st: WindowState, cid: string, timers: Timers, cfg: SessionConfig): WindowState {
   timers.cancel(timerId('wall', cid), 'wall');
   const next = { ...st };
-  delete next.ps;
+  delete next.pendingSince;
   scheduleEvent(next, cid, timers, cfg);
   return next;
 }
@@ -91,7 +91,7 @@ export function ensureTimer(st: WindowState, cid: string, timers: Timers, cfg: S
  */
 export function restoreTimers(st: WindowState, cid: string, timers: Timers, cfg: SessionConfig, wallNow: number): void {
   scheduleEvent(st, cid, timers, cfg);
-  if (cfg.wallClockClose && st.ps !== undefined) timers.schedule({ id: timerId('wall', cid), key: cid, kind: 'wall', at: wallNow + cfg.gapMs });
+  if (cfg.wallClockClose && st.pendingSince !== undefined) timers.schedule({ id: timerId('wall', cid), key: cid, kind: 'wall', at: wallNow + cfg.gapMs });
 }
 
 /** Drops the conversation's timers (TTL expiry). */

@@ -74,8 +74,8 @@ function samePii(a: Pii4 | undefined, b: Pii4 | undefined): boolean {
 }
 
 function sameMessage(a: StoredMessage, b: StoredMessage): boolean {
-  return a.i === b.i && a.s === b.s && a.b === b.b && a.l === b.l && a.lr === b.lr
-    && a.t === b.t && a.u === b.u && samePii(a.p, b.p);
+  return a.id === b.id && a.sender === b.sender && a.body === b.body && a.language === b.language && a.languageReliable === b.languageReliable
+    && a.createdAt === b.createdAt && a.updatedAt === b.updatedAt && samePii(a.pii, b.pii);
 }
 
 function piiOf(msg: NormalizedMessage): Pii4 | undefined {
@@ -93,7 +93,7 @@ function senderIndex(sd: Sender[], type: string | null, id: string | null, role:
 /** Index at which a message with (t, id) goes; searched from the end since most arrive in order. */
 function insertionIndex(list: StoredMessage[], t: number, id: string): number {
   let i = list.length;
-  while (i > 0 && compareKey(list[i - 1]!.t, list[i - 1]!.i, t, id) > 0) i--;
+  while (i > 0 && compareKey(list[i - 1]!.createdAt, list[i - 1]!.id, t, id) > 0) i--;
   return i;
 }
 
@@ -102,7 +102,7 @@ function tombstoneTime(msg: NormalizedMessage, eventTime: number): number {
   return msg.deletedAt ?? msg.updatedAt ?? eventTime;
 }
 
-function withTombstone(x: WindowState['x'], id: string, time: number): Array<[string, number]> {
+function withTombstone(x: WindowState['deletes'], id: string, time: number): Array<[string, number]> {
   const rest = (x ?? []).filter(([i]) => i !== id);
   rest.push([id, time]);
   return rest.length > MAX_TOMBSTONES ? rest.slice(rest.length - MAX_TOMBSTONES) : rest;
@@ -111,27 +111,27 @@ function withTombstone(x: WindowState['x'], id: string, time: number): Array<[st
 /** Applies one normalized message (upsert or delete) to the transcript, then enforces the budget. */
 export function applyMessage(st: WindowState, msg: NormalizedMessage, eventTime: number, budget: Budget): ApplyResult {
   const same = (outcome: ApplyOutcome): ApplyResult => ({ state: st, outcome, changed: false, dirty: false });
-  const pos = st.m.findIndex((m) => m.i === msg.id);
-  const existing = pos >= 0 ? st.m[pos] : undefined;
-  const belowWatermark = !!st.f && compareKey(msg.createdAt, msg.id, st.f.w[0], st.f.w[1]) <= 0;
+  const pos = st.messages.findIndex((m) => m.id === msg.id);
+  const existing = pos >= 0 ? st.messages[pos] : undefined;
+  const belowWatermark = !!st.folded && compareKey(msg.createdAt, msg.id, st.folded.watermark[0], st.folded.watermark[1]) <= 0;
 
   if (msg.op === 'delete') {
     if (existing) {
-      if (msg.sourceOp !== 'd' && msg.updatedAt != null && msg.updatedAt < (existing.u ?? existing.t)) return same('stale');
-      const m = st.m.slice(0, pos).concat(st.m.slice(pos + 1));
-      return { state: { ...st, m, x: withTombstone(st.x, msg.id, tombstoneTime(msg, eventTime)) }, outcome: 'deleted', changed: true, dirty: true };
+      if (msg.sourceOp !== 'd' && msg.updatedAt != null && msg.updatedAt < (existing.updatedAt ?? existing.createdAt)) return same('stale');
+      const m = st.messages.slice(0, pos).concat(st.messages.slice(pos + 1));
+      return { state: { ...st, messages: m, deletes: withTombstone(st.deletes, msg.id, tombstoneTime(msg, eventTime)) }, outcome: 'deleted', changed: true, dirty: true };
     }
     // Folded or older than the transcript: its content is already gone from the window.
     if (belowWatermark) return same('folded_away');
     // Unknown id: remember the delete so an out-of-order or redelivered insert cannot bring it back.
     const time = tombstoneTime(msg, eventTime);
-    const known = st.x?.find(([i]) => i === msg.id);
+    const known = st.deletes?.find(([i]) => i === msg.id);
     if (known && known[1] >= time) return same('unknown_delete');
-    return { state: { ...st, x: withTombstone(st.x, msg.id, time) }, outcome: 'unknown_delete', changed: false, dirty: true };
+    return { state: { ...st, deletes: withTombstone(st.deletes, msg.id, time) }, outcome: 'unknown_delete', changed: false, dirty: true };
   }
 
   const version = msg.updatedAt ?? msg.createdAt;
-  let x = st.x;
+  let x = st.deletes;
   const tomb = x?.find(([i]) => i === msg.id);
   if (tomb) {
     if (tomb[1] >= version) return same('tombstoned');
@@ -139,54 +139,54 @@ export function applyMessage(st: WindowState, msg: NormalizedMessage, eventTime:
     if (!x.length) x = undefined;
   }
   if (!existing && belowWatermark) return same('folded_away');
-  if (existing && msg.updatedAt != null && msg.updatedAt < (existing.u ?? existing.t)) return same('stale');
+  if (existing && msg.updatedAt != null && msg.updatedAt < (existing.updatedAt ?? existing.createdAt)) return same('stale');
 
-  const body = msg.bodyUnchanged ? existing?.b : (msg.body ?? undefined);
+  const body = msg.bodyUnchanged ? existing?.body : (msg.body ?? undefined);
   if (body === undefined || (!existing && body === '')) return same('no_body');
 
-  const { sd, index } = senderIndex(st.sd, msg.sender.type, msg.sender.id, msg.sender.role);
-  const next: StoredMessage = { i: msg.id, s: index, b: body, l: existing && msg.bodyUnchanged ? existing.l : intern(msg.language.code), t: msg.createdAt };
-  const reliable = existing && msg.bodyUnchanged ? existing.lr === 1 : msg.language.reliable;
-  if (reliable) next.lr = 1;
-  if (msg.updatedAt != null && msg.updatedAt !== msg.createdAt) next.u = msg.updatedAt;
-  const pii = existing && msg.bodyUnchanged ? existing.p : piiOf(msg);
-  if (pii) next.p = pii;
+  const { sd, index } = senderIndex(st.senders, msg.sender.type, msg.sender.id, msg.sender.role);
+  const next: StoredMessage = { id: msg.id, sender: index, body: body, language: existing && msg.bodyUnchanged ? existing.language : intern(msg.language.code), createdAt: msg.createdAt };
+  const reliable = existing && msg.bodyUnchanged ? existing.languageReliable === 1 : msg.language.reliable;
+  if (reliable) next.languageReliable = 1;
+  if (msg.updatedAt != null && msg.updatedAt !== msg.createdAt) next.updatedAt = msg.updatedAt;
+  const pii = existing && msg.bodyUnchanged ? existing.pii : piiOf(msg);
+  if (pii) next.pii = pii;
 
   if (existing && sameMessage(existing, next)) {
-    return x === st.x ? same('unchanged') : { state: { ...st, x }, outcome: 'unchanged', changed: false, dirty: true };
+    return x === st.deletes ? same('unchanged') : { state: { ...st, deletes: x }, outcome: 'unchanged', changed: false, dirty: true };
   }
-  const contentSame = existing !== undefined && existing.b === next.b && existing.s === next.s && existing.t === next.t;
+  const contentSame = existing !== undefined && existing.body === next.body && existing.sender === next.sender && existing.createdAt === next.createdAt;
 
   let m: StoredMessage[];
-  if (existing && existing.t === next.t) {
-    m = st.m.slice();
+  if (existing && existing.createdAt === next.createdAt) {
+    m = st.messages.slice();
     m[pos] = next;
   } else {
-    m = existing ? st.m.slice(0, pos).concat(st.m.slice(pos + 1)) : st.m.slice();
-    m.splice(insertionIndex(m, next.t, next.i), 0, next);
+    m = existing ? st.messages.slice(0, pos).concat(st.messages.slice(pos + 1)) : st.messages.slice();
+    m.splice(insertionIndex(m, next.createdAt, next.id), 0, next);
   }
-  let state: WindowState = { ...st, m, sd };
-  if (x !== st.x) state.x = x;
-  if (!x) delete state.x;
-  if (state.ct === undefined && msg.sender.role === 'customer') state.ct = index;
+  let state: WindowState = { ...st, messages: m, senders: sd };
+  if (x !== st.deletes) state.deletes = x;
+  if (!x) delete state.deletes;
+  if (state.contact === undefined && msg.sender.role === 'customer') state.contact = index;
   state = foldToBudget(state, budget);
   // An edit that only moved updatedAt (or metadata we do not show) still needs a put, not an emission.
-  const changed = !existing || !contentSame || !samePii(existing.p, next.p) || existing.l !== next.l || existing.lr !== next.lr;
+  const changed = !existing || !contentSame || !samePii(existing.pii, next.pii) || existing.language !== next.language || existing.languageReliable !== next.languageReliable;
   return { state, outcome: existing ? 'edited' : 'inserted', changed, dirty: true };
 }
 
 /** A transcript entry as shown downstream: consecutive repeats of one customer text are one group. */
 export interface Group { start: number; count: number }
 
-export function collapse(st: Pick<WindowState, 'm' | 'sd'>): Group[] {
-  const m = st.m;
+export function collapse(st: Pick<WindowState, 'messages' | 'senders'>): Group[] {
+  const m = st.messages;
   const groups: Group[] = [];
   let prevKey: string | null = null;
   let prev: StoredMessage | undefined;
   for (let i = 0; i < m.length; i++) {
     const cur = m[i]!;
-    const key = roleOf(st, cur) === 'customer' ? repeatKey(cur.b) : null;
-    if (key !== null && prev && prevKey === key && prev.s === cur.s && groups.length) {
+    const key = roleOf(st, cur) === 'customer' ? repeatKey(cur.body) : null;
+    if (key !== null && prev && prevKey === key && prev.sender === cur.sender && groups.length) {
       groups[groups.length - 1]!.count++;
     } else {
       groups.push({ start: i, count: 1 });
@@ -199,18 +199,18 @@ export function collapse(st: Pick<WindowState, 'm' | 'sd'>): Group[] {
 
 /** Folds the oldest groups into counters until the transcript fits both budgets (one group always stays). */
 export function foldToBudget(st: WindowState, budget: Budget): WindowState {
-  if (st.m.length <= 1) return st;
+  if (st.messages.length <= 1) return st;
   const groups = collapse(st);
   let chars = 0;
-  for (const g of groups) chars += st.m[g.start]!.b.length;
+  for (const g of groups) chars += st.messages[g.start]!.body.length;
   let k = 0;
   while (groups.length - k > 1 && (groups.length - k > budget.maxMessages || chars > budget.maxChars)) {
-    chars -= st.m[groups[k]!.start]!.b.length;
+    chars -= st.messages[groups[k]!.start]!.body.length;
     k++;
   }
   if (k === 0) return st;
   const cut = groups[k]!.start;
-  return { ...st, m: st.m.slice(cut), f: foldInto(st.f, st.m.slice(0, cut), st.sd) };
+  return { ...st, messages: st.messages.slice(cut), folded: foldInto(st.folded, st.messages.slice(0, cut), st.senders) };
 }
 
 function addPii(a: Pii4 | undefined, b: Pii4 | undefined): Pii4 | undefined {
@@ -224,31 +224,31 @@ export function foldInto(prev: Folded | undefined, msgs: StoredMessage[], sd: Se
   const first = msgs[0]!;
   const last = msgs[msgs.length - 1]!;
   const f: Folded = prev
-    ? { ...prev, n: [...prev.n] as Folded['n'], w: [last.t, last.i] }
-    : { n: [0, 0, 0, 0], ch: 0, ft: first.t, lt: last.t, w: [last.t, last.i] };
-  let pc = f.pc;
-  const rt = f.rt ? f.rt.slice() : [];
-  let lw = f.lw ? { ...f.lw } : undefined;
-  let p = f.p;
+    ? { ...prev, roleCounts: [...prev.roleCounts] as Folded['roleCounts'], watermark: [last.createdAt, last.id] }
+    : { roleCounts: [0, 0, 0, 0], chars: 0, firstAt: first.createdAt, lastAt: last.createdAt, watermark: [last.createdAt, last.id] };
+  let pc = f.unansweredSince;
+  const rt = f.responseTimes ? f.responseTimes.slice() : [];
+  let lw = f.languageWeights ? { ...f.languageWeights } : undefined;
+  let p = f.pii;
   for (const m of msgs) {
-    const role = roleOf({ sd }, m);
-    f.n[roleIndex(role)]! += 1;
-    f.ch += m.b.length;
+    const role = roleOf({ senders: sd }, m);
+    f.roleCounts[roleIndex(role)]! += 1;
+    f.chars += m.body.length;
     if (role === 'customer') {
-      f.lc = m.t;
-      if (pc === undefined) pc = m.t;
+      f.lastCustomerAt = m.createdAt;
+      if (pc === undefined) pc = m.createdAt;
     } else if (role === 'agent' && pc !== undefined) {
-      rt.push(m.t - pc);
+      rt.push(m.createdAt - pc);
       pc = undefined;
     }
-    if (m.lr) { lw ??= {}; lw[m.l] = (lw[m.l] ?? 0) + m.b.length; }
-    p = addPii(p, m.p);
+    if (m.languageReliable) { lw ??= {}; lw[m.language] = (lw[m.language] ?? 0) + m.body.length; }
+    p = addPii(p, m.pii);
   }
-  f.lt = last.t;
-  f.ft = Math.min(f.ft, first.t);
-  if (pc === undefined) delete f.pc; else f.pc = pc;
-  if (rt.length) f.rt = rt.length > MAX_FOLDED_RESPONSE_TIMES ? rt.slice(rt.length - MAX_FOLDED_RESPONSE_TIMES) : rt;
-  if (lw) f.lw = lw;
-  if (p) f.p = p;
+  f.lastAt = last.createdAt;
+  f.firstAt = Math.min(f.firstAt, first.createdAt);
+  if (pc === undefined) delete f.unansweredSince; else f.unansweredSince = pc;
+  if (rt.length) f.responseTimes = rt.length > MAX_FOLDED_RESPONSE_TIMES ? rt.slice(rt.length - MAX_FOLDED_RESPONSE_TIMES) : rt;
+  if (lw) f.languageWeights = lw;
+  if (p) f.pii = p;
   return f;
 }

@@ -56,11 +56,11 @@ export function createWindowProcessor(cfg: WindowConfig, ports: WindowPorts): Pr
   function emit(cid: string, st: WindowState, reason: EmitReason, triggers: string[]): WindowState {
     const closed = clearPending(st, cid, ctx.timers, session);
     // A conversation that never went out and has nothing left: downstream has nothing to drop.
-    if (closed.v === 0 && isEmpty(closed)) return closed;
-    const snap = renderSnapshot(cid, closed, reason, triggers, ctx.clock.now(), closed.v + 1);
-    if (snap.contentHash === closed.h) return closed;
-    ctx.forward({ key: cid, value: snap, timestamp: closed.le });
-    return { ...closed, v: snap.version, h: snap.contentHash };
+    if (closed.version === 0 && isEmpty(closed)) return closed;
+    const snap = renderSnapshot(cid, closed, reason, triggers, ctx.clock.now(), closed.version + 1);
+    if (snap.contentHash === closed.hash) return closed;
+    ctx.forward({ key: cid, value: snap, timestamp: closed.latestEventTime });
+    return { ...closed, version: snap.version, hash: snap.contentHash };
   }
 
   return {
@@ -84,7 +84,7 @@ export function createWindowProcessor(cfg: WindowConfig, ports: WindowPorts): Pr
       const cid = record.key ?? msg.conversationId;
       const t = record.timestamp;
       const before = store.get(cid) ?? emptyState(t);
-      let st = before.z ? revive(before, t) : before;
+      let st = before.retired ? revive(before, t) : before;
 
       // The record is past the session's deadline: close it first, so the boundary does not depend
       // on whether another key's record moved stream time (and fired the timer) before this one.
@@ -96,7 +96,7 @@ export function createWindowProcessor(cfg: WindowConfig, ports: WindowPorts): Pr
       if (IGNORED.has(res.outcome)) ctx.metrics().filtered(res.outcome);
       if (res.changed) {
         st = markPending(st, t, cid, ctx.timers, session, ctx.clock.now());
-        if (res.outcome === 'deleted' && st.m.length === 0) {
+        if (res.outcome === 'deleted' && st.messages.length === 0) {
           st = emit(cid, st, 'delete', []);
         } else if (hot.size && msg.op === 'upsert' && msg.sender.role === 'customer' && msg.body) {
           // (Signal detection runs the whole catalog: skip it when no trigger is configured.)
@@ -117,7 +117,7 @@ export function createWindowProcessor(cfg: WindowConfig, ports: WindowPorts): Pr
       const purpose = timerPurpose(timer);
       if (!st || !purpose) return;
       if (purpose === 'wall') {
-        if (st.ps === undefined) return;
+        if (st.pendingSince === undefined) return;
         const due = wallDue(ctx.clock.now(), lastRecordWall, session);
         if (!due.close) { ctx.timers.schedule({ id: timerId('wall', cid), key: cid, kind: 'wall', at: due.at }); return; }
         store.put(cid, emit(cid, st, 'wall_clock', []));
@@ -126,11 +126,11 @@ export function createWindowProcessor(cfg: WindowConfig, ports: WindowPorts): Pr
       const now = Math.max(ctx.streamTime(), timer.at);
       const reason = dueReason(st, now, session);
       if (reason) { store.put(cid, emit(cid, st, reason, [])); return; }
-      if (st.ps === undefined && now >= eventDeadline(st, session)) {
+      if (st.pendingSince === undefined && now >= eventDeadline(st, session)) {
         // Idle for a TTL: drop the content silently (downstream already has the last snapshot),
         // keep the version for a while unless nothing ever went out, then drop that too.
         cancelAll(cid, ctx.timers);
-        if (st.z || st.v === 0) { store.delete(cid); return; }
+        if (st.retired || st.version === 0) { store.delete(cid); return; }
         const marker = retire(st);
         store.put(cid, marker);
         ctx.timers.schedule({ id: timerId('window', cid), key: cid, kind: 'event', at: eventDeadline(marker, session) });

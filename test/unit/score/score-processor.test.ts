@@ -57,8 +57,8 @@ describe('score processor', () => {
     expect(scores(d)[1]!.tier).not.toBe('qualified');
     await pipe(d, signals('200', HOT, 2)); // older snapshot arriving late
     expect(scores(d)).toHaveLength(2);
-    const st = d.changelog.filter((c) => c.store === SCORE_STORE && c.key === '200').at(-1)!.value as { history: Array<{ v: number; emitted: boolean }> };
-    expect(st.history.map((h) => [h.v, h.emitted])).toEqual([[1, true], [2, false], [3, true]]);
+    const st = d.changelog.filter((c) => c.store === SCORE_STORE && c.key === '200').at(-1)!.value as { history: Array<{ snapshotVersion: number; emitted: boolean }> };
+    expect(st.history.map((h) => [h.snapshotVersion, h.emitted])).toEqual([[1, true], [2, false], [3, true]]);
   });
 
   it('the score delta decides materiality', async () => {

@@ -3,6 +3,7 @@ import { windowSchema, type WindowConfig } from '../../../src/config/schema.js';
 import type { NormalizedMessage } from '../../../src/records/normalized-message.js';
 import type { ConversationSnapshot } from '../../../src/records/conversation-snapshot.js';
 import { CONVERSATION_STORE, createWindowProcessor } from '../../../src/processors/window/window-processor.js';
+import { windowStateCodec } from '../../../src/processors/window/state-codec.js';
 import type { StageSpec } from '../../../src/stream/stage.js';
 import { createTestDriver, ManualClock, type TestDriver } from '../../../src/runtime/test-driver.js';
 
@@ -30,7 +31,7 @@ export function windowSpec(cfg: WindowConfig, detectHot: (m: NormalizedMessage) 
     input: { topic: 'leadwire.messages.v1', serde: 'json' },
     outputs: { default: { topic: 'leadwire.conversations.v1' } },
     // As in the topology: serialized, here with a tiny cache so every test also crosses decode paths.
-    stores: [{ name: CONVERSATION_STORE, serialized: true, cacheSize: 2, doc: 'conversation state' }],
+    stores: [{ name: CONVERSATION_STORE, serialized: true, cacheSize: 2, codec: windowStateCodec, doc: 'conversation state' }],
     processor: () => createWindowProcessor(cfg, { detectHot }),
     concurrency: 1,
     timers: 'derived',

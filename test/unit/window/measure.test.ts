@@ -8,6 +8,7 @@ import type { WindowState } from '../../../src/processors/window/state.js';
 import { CONVERSATION_STORE } from '../../../src/processors/window/window-processor.js';
 import { generateConversations } from '../../helpers/traffic.js';
 import { MIN, pipe, simpleHot, T0, tick, windowDriver } from './fixtures.js';
+import { windowStateCodec } from '../../../src/processors/window/state-codec.js';
 
 async function rate(traffic: NormalizedMessage[], detectHot: (m: NormalizedMessage) => string[]) {
   const d = await windowDriver({}, { detectHot });
@@ -46,8 +47,9 @@ describe('window: measurements on generated traffic', () => {
     const d = await windowDriver();
     for (const m of traffic) if (twenty.includes(m.conversationId)) await pipe(d, m);
     const store = d.task.ctx.getStore<WindowState>(CONVERSATION_STORE);
-    const sizes = twenty.map((c) => Buffer.byteLength(JSON.stringify(store.get(c))));
-    const bodies = twenty.map((c) => store.get(c)!.m.reduce((n, x) => n + Buffer.byteLength(x.b), 0));
+    // What the changelog and the serialized store hold: the state's wire encoding.
+    const sizes = twenty.map((c) => Buffer.byteLength(JSON.stringify(windowStateCodec.encode(store.get(c)!))));
+    const bodies = twenty.map((c) => store.get(c)!.messages.reduce((n, x) => n + Buffer.byteLength(x.body), 0));
     const avg = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) / xs.length);
     console.log(`[window] 20-message state JSON: avg ${avg(sizes)} B (bodies ${avg(bodies)} B), max ${Math.max(...sizes)} B over ${twenty.length} conversations`);
     // Beyond the bodies: ~65 bytes a message (id, time, sender, language) and ~300 fixed (hash, senders).

@@ -47,7 +47,7 @@ describe('transcript units', () => {
     expect(applyMessage(st, { ...a, id: '77', body: null, bodyUnchanged: true }, T0, budget)).toMatchObject({ outcome: 'no_body', dirty: false });
     const gone = applyMessage(st, del(a, T0 + SEC), T0, budget);
     expect(gone).toMatchObject({ outcome: 'deleted', changed: true });
-    expect(gone.state.m).toEqual([]);
+    expect(gone.state.messages).toEqual([]);
     expect(applyMessage(gone.state, a, T0, budget).outcome).toBe('tombstoned');
     // A delete that arrives before its insert still wins.
     const early = applyMessage(emptyState(T0), del(a, T0 + SEC, true), T0, budget);

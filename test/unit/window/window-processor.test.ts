@@ -3,6 +3,7 @@ import { CONVERSATION_STORE } from '../../../src/processors/window/window-proces
 import { RETIRED_TTL_FACTOR, type WindowState } from '../../../src/processors/window/state.js';
 import type { ConversationSnapshot } from '../../../src/records/conversation-snapshot.js';
 import { agent, del, edit, msg, MIN, pipe, SEC, simpleHot, snaps, T0, tick, windowDriver } from './fixtures.js';
+import { windowStateCodec } from '../../../src/processors/window/state-codec.js';
 
 const bodies = (s: { transcript: Array<{ body: string }> }) => s.transcript.map((e) => e.body);
 
@@ -165,7 +166,7 @@ describe('window: content and versions', () => {
     await tick(d, T0 + 20 * MIN);
     expect(snaps(d)).toHaveLength(1);
     const st = d.task.ctx.getStore<WindowState>(CONVERSATION_STORE).get('42')!;
-    expect(st.m[0]).toMatchObject({ b: 'quiero 500 unidades', l: 'es', u: T0 + 6 * MIN });
+    expect(st.messages[0]).toMatchObject({ body: 'quiero 500 unidades', language: 'es', updatedAt: T0 + 6 * MIN });
   });
 
   it('removes soft- and hard-deleted messages, does not resurrect them, and emits an empty transcript when the last one goes', async () => {
@@ -289,12 +290,12 @@ describe('window: content and versions', () => {
     await pipe(d, msg({ at: T0, body: 'hola' }));
     await pipe(d, msg({ at: T0 + 50 * MIN, body: 'sigue ahí?' }));
     await tick(d, T0 + 61 * MIN, 'a');
-    expect(store.get('42')!.m).toHaveLength(2); // activity at +50 min pushed the deadline
+    expect(store.get('42')!.messages).toHaveLength(2); // activity at +50 min pushed the deadline
     expect(snaps(d).map((s) => s.version)).toEqual([1, 2]);
     await tick(d, T0 + 50 * MIN + ttlMs, 'b');
     const marker = store.get('42')!;
-    expect(marker).toMatchObject({ m: [], sd: [], v: 2, z: 1 });
-    expect(JSON.stringify(marker).length).toBeLessThan(120);
+    expect(marker).toMatchObject({ messages: [], senders: [], version: 2, retired: 1 });
+    expect(JSON.stringify(windowStateCodec.encode(marker)).length).toBeLessThan(120);
     expect(snaps(d).map((s) => s.version)).toEqual([1, 2]);
     // The conversation comes back: fresh content, versions continue (downstream dedupes by version).
     await pipe(d, msg({ at: T0 + 3 * ttlMs, body: 'vuelvo a escribir' }));
@@ -304,7 +305,7 @@ describe('window: content and versions', () => {
     ]);
     // Idle again: content expires after a TTL, the marker after RETIRED_TTL_FACTOR more.
     await tick(d, T0 + 3 * ttlMs + 2 * MIN + ttlMs, 'e');
-    expect(store.get('42')?.z).toBe(1);
+    expect(store.get('42')?.retired).toBe(1);
     await tick(d, T0 + 3 * ttlMs + ttlMs + RETIRED_TTL_FACTOR * ttlMs, 'f');
     expect(store.has('42')).toBe(false);
     expect(d.task.ctx.timers.get('window:42', 'event')).toBeUndefined();
