@@ -39,12 +39,16 @@ import { loadScoringModel } from '../src/processors/score/scoring-model.js';
 import { scoreSignals } from '../src/processors/score/score-signals.js';
 import { signalsFromLabelled } from '../src/recalibrate/labelled-signals.js';
 import { minilmPath } from '../src/stack/models.js';
+import type { BenchResult } from './lib/common.js';
+import { STAGE_REPORT_TARGET } from './lib/stage-bench.js';
 import { stackSettings } from '../src/stack/settings.js';
 import {
   chooseRule, combine, featureAtKs, lodoFolds, partitionedIndex, ruleGrid, sampleByHash, spread,
   type CombineRule, type Example, type FeatureValue,
 } from './lib/similarity-lodo.js';
 
+/** --quick: at most this many conversations per dataset part. */
+export const QUICK_MAX = 300;
 export const KS = [5, 10, 20] as const;
 export const THRESHOLDS = [0.2, 0.4, 0.6, 0.8, 1.0] as const;
 /** Support floors as k × mean similarity of the neighbours. */
@@ -212,10 +216,13 @@ async function measure(parts: DatasetParts[], embedder: Embedder, log: (l: strin
 }
 
 function onnxModelPath(explicit?: string): string {
-  const p = explicit ?? process.env.EMBED_MODEL_PATH ?? minilmPath(stackSettings(process.env));
+  const p = explicit ?? defaultModelPath();
   if (!existsSync(join(p, 'onnx', 'model.onnx'))) throw new Error(`no ONNX model at ${p}: run \`npx leadwire models fetch\` (or set EMBED_MODEL_PATH), or pass --embedders hashing`);
   return p;
 }
+/** EMBED_MODEL_PATH, else where `npx leadwire models fetch` puts MiniLM. */
+const defaultModelPath = () => process.env.EMBED_MODEL_PATH ?? minilmPath(stackSettings(process.env));
+const onnxModelAvailable = () => existsSync(join(defaultModelPath(), 'onnx', 'model.onnx'));
 
 export async function similarityFeature(opts: SimilarityOptions) {
   const log = opts.log ?? (() => undefined);
@@ -241,31 +248,75 @@ export async function similarityFeature(opts: SimilarityOptions) {
   };
 }
 
+export interface SimilarityRunOptions { max?: number; embedders?: SimilarityOptions['embedders']; command: string; log?: (line: string) => void }
+
+/** The figures as they go under `similarityFeature` in bench/results.json: the run's provenance, then the measurements. */
+export async function similarityFigures(opts: SimilarityRunOptions) {
+  // Without a list, ONNX is measured when its model is there (run-all on a machine that never fetched it still measures hashing).
+  const embedders = opts.embedders ?? ['hashing', ...(onnxModelAvailable() ? ['onnx' as const] : [])];
+  const machine = { nproc: cpus().length, cpu: cpus()[0]?.model, loadavgBefore: loadavg().map((l) => round(l, 2)), node: process.version };
+  const commit = (() => { try { return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim(); } catch { return null; } })();
+  return {
+    when: new Date().toISOString(), commit, command: opts.command, machine,
+    ...await similarityFeature({ embedders, ...(opts.max !== undefined ? { max: opts.max } : {}), ...(opts.log ? { log: opts.log } : {}) }),
+    ...(embedders.includes('onnx') ? {} : { onnxNotMeasured: opts.embedders ? 'not asked for (--embedders)' : `no ONNX model at ${defaultModelPath()}: \`npx leadwire models fetch\`` }),
+    loadavgAfter: loadavg().map((l) => round(l, 2)),
+  };
+}
+
+export type SimilarityFigures = Awaited<ReturnType<typeof similarityFigures>>;
+
+const f3 = (x: number) => x.toFixed(3);
+const signed = (x: number) => `${x >= 0 ? '+' : ''}${f3(x)}`;
+
+/** One reported result per embedder for run-all's table: the median change in F1 of high over the held-out datasets. */
+export function similarityResults(fig: SimilarityFigures): BenchResult[] {
+  return (['hashing', 'onnx'] as const).flatMap((name) => {
+    const r = fig[name];
+    if (!r) return [];
+    return [{
+      name: `similarity to good leads, leave-one-dataset-out change in F1 of high, ${name} embedder`,
+      unit: 'F1 (median change)',
+      value: r.deltaF1.median,
+      target: { kind: 'ratio>=' as const, value: STAGE_REPORT_TARGET },
+      pass: r.deltaF1.median >= 0,
+      details: {
+        summary: `range ${signed(r.deltaF1.min)} to ${signed(r.deltaF1.max)}; rules → rules + similarity: ${r.rows.map((x) => `${x.heldOut} ${f3(x.rules.f1)} → ${f3(x.withSimilarity.f1)}`).join(', ')}; ${fig.sample}`,
+        embedder: r.embedder, rows: r.rows,
+        command: `npx tsx bench/similarity-feature.ts --embedders ${name}${fig.command.includes('--quick') ? ' --quick' : ''}`,
+      },
+    }];
+  });
+}
+
+export function printSimilarity(fig: SimilarityFigures): void {
+  for (const name of ['hashing', 'onnx'] as const) {
+    const r = fig[name];
+    if (!r) continue;
+    console.log(`\n${name} (${r.embedder}): F1 of high, rules → rules + similarity (leave-one-dataset-out)`);
+    for (const row of r.rows) {
+      const rule = row.rule.k ? `k ${row.rule.k}, lift ${row.rule.lift ?? 'off'}, lower ${row.rule.lower ?? 'off'}, support ≥ ${row.rule.minSupport}` : 'rules alone';
+      console.log(`  ${row.heldOut.padEnd(26)} ${f3(row.rules.f1)} → ${f3(row.withSimilarity.f1)}  (${signed(row.deltaF1)}; ${rule})`);
+    }
+    console.log(`  change: median ${signed(r.deltaF1.median)}, range ${signed(r.deltaF1.min)} to ${signed(r.deltaF1.max)}`);
+  }
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const argv = process.argv.slice(2);
   const arg = (flag: string) => { const i = argv.indexOf(flag); return i >= 0 ? argv[i + 1] : undefined; };
   const out = arg('--out') ?? 'bench/results.json';
-  const max = arg('--max') !== undefined ? Number(arg('--max')) : argv.includes('--quick') ? 300 : undefined;
+  const max = arg('--max') !== undefined ? Number(arg('--max')) : argv.includes('--quick') ? QUICK_MAX : undefined;
+  if (max !== undefined && !(Number.isInteger(max) && max > 0)) throw new Error(`--max needs a positive integer, got ${arg('--max')}`);
   const embedders = (arg('--embedders') ?? 'hashing,onnx').split(',') as SimilarityOptions['embedders'];
   for (const e of embedders) if (e !== 'hashing' && e !== 'onnx') throw new Error(`--embedders: unknown '${e}' (hashing, onnx)`);
-  const machine = { nproc: cpus().length, cpu: cpus()[0]?.model, loadavgBefore: loadavg().map((l) => round(l, 2)), node: process.version };
-  const commit = (() => { try { return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim(); } catch { return null; } })();
-  const figures = {
-    when: new Date().toISOString(), commit, command: `npx tsx bench/similarity-feature.ts ${argv.join(' ')}`.trim(), machine,
-    ...await similarityFeature({ embedders, ...(max !== undefined ? { max } : {}), log: (l) => process.stderr.write(`${l}\n`) }),
-    loadavgAfter: loadavg().map((l) => round(l, 2)),
-  };
+  const figures = await similarityFigures({ embedders, ...(max !== undefined ? { max } : {}), command: `npx tsx bench/similarity-feature.ts ${argv.join(' ')}`.trim(), log: (l) => process.stderr.write(`${l}\n`) });
+  // A key of its own in the shared results file; whatever else it holds stays as it is.
   const report = existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown> : {};
   report.similarityFeature = figures;
   writeFileSync(`${out}.tmp`, `${JSON.stringify(report, null, 2)}\n`);
   renameSync(`${out}.tmp`, out);
-  for (const name of embedders) {
-    const r = figures[name];
-    if (!r) continue;
-    console.log(`\n${name} (${r.embedder}): F1 of high, rules → rules + similarity`);
-    for (const row of r.rows) console.log(`  ${row.heldOut.padEnd(26)} ${row.rules.f1.toFixed(3)} → ${row.withSimilarity.f1.toFixed(3)}  (${row.deltaF1 >= 0 ? '+' : ''}${row.deltaF1.toFixed(3)}; rule ${row.rule.k ? `k ${row.rule.k}, lift ${row.rule.lift ?? 'off'}, lower ${row.rule.lower ?? 'off'}, support ≥ ${row.rule.minSupport}` : 'rules alone'})`);
-    console.log(`  delta median ${r.deltaF1.median}, range ${r.deltaF1.min} .. ${r.deltaF1.max}`);
-  }
+  printSimilarity(figures);
   process.stderr.write(`written under "similarityFeature" in ${out}\n`);
   process.exit(0);
 }
