@@ -13,7 +13,7 @@
 //   - figure: F1 of high on H's suite split (hint3 and clinc150 test, the others whole), rules alone
 //     vs rules + similarity.
 // Writes the figures under the key `similarityFeature` of bench/results.json (the rest is kept).
-//   npx tsx bench/similarity-feature.ts [--embedders hashing,onnx] [--max 1500] [--quick] [--out bench/results.json]
+//   npx tsx bench/similarity-feature.ts [--embedders hashing,onnx] [--max 1500] [--quick] [--datasets a,b,c --key NAME] [--out bench/results.json]
 // --max N keeps at most N conversations of each dataset part (the N with the smallest SHA-1 of the
 // id: the same sample on every run); --quick is --max 300. EMBED_MODEL_PATH, else the model fetched
 // by `npx leadwire models fetch`, is the ONNX model.
@@ -54,7 +54,14 @@ export const THRESHOLDS = [0.2, 0.4, 0.6, 0.8, 1.0] as const;
 /** Support floors as k × mean similarity of the neighbours. */
 export const MEAN_SIMILARITIES = [0, 0.1, 0.2, 0.3, 0.5, 0.7] as const;
 
-export interface SimilarityOptions { embedders: Array<'hashing' | 'onnx'>; max?: number; modelPath?: string; log?: (line: string) => void }
+export interface SimilarityOptions {
+  embedders: Array<'hashing' | 'onnx'>;
+  max?: number;
+  /** Only these of the suite's datasets (default: all six); a variant, e.g. without the outcome-labelled persuasionforgood. */
+  datasets?: string[];
+  modelPath?: string;
+  log?: (line: string) => void;
+}
 
 interface Conv {
   key: string;
@@ -69,7 +76,8 @@ interface DatasetParts { name: string; reportOnly: boolean; index: Conv[]; evalu
 const round = (x: number, d = 4) => Number(x.toFixed(d));
 
 /** The suite's datasets: the split it scores, and the labelled conversations an index may hold. */
-export function datasetParts(max: number | undefined, dir?: string): DatasetParts[] {
+export function datasetParts(max: number | undefined, only?: readonly string[], dir?: string): DatasetParts[] {
+  for (const n of only ?? []) if (!SUITE.some((d) => d.name === n)) throw new Error(`--datasets: '${n}' is not in the eval suite (${SUITE.map((d) => d.name).join(', ')})`);
   const catalog = loadCatalog('default');
   const model = loadScoringModel('active');
   // The suite's own path (run-eval's predict): snapshot → rules → the active scoring model's tier.
@@ -80,7 +88,7 @@ export function datasetParts(max: number | undefined, dir?: string): DatasetPart
   };
   const load = (name: (typeof SUITE)[number]['name'], split?: 'train' | 'test') =>
     sampleByHash(loadDataset(name, { ...(split ? { split } : {}), ...(dir ? { dir } : {}) }), (c) => c.conversation_id, max);
-  return SUITE.map((d) => {
+  return SUITE.filter((d) => !only || only.includes(d.name)).map((d) => {
     if (d.split === 'test') {
       return {
         name: d.name, reportOnly: d.reportOnly ?? false,
@@ -227,7 +235,7 @@ const onnxModelAvailable = () => existsSync(join(defaultModelPath(), 'onnx', 'mo
 export async function similarityFeature(opts: SimilarityOptions) {
   const log = opts.log ?? (() => undefined);
   const started = Date.now();
-  const parts = datasetParts(opts.max);
+  const parts = datasetParts(opts.max, opts.datasets);
   log(`datasets: ${parts.map((p) => `${p.name} ${p.index.length}/${p.evaluated.length}`).join(', ')} (index/scored)`);
   const byEmbedder: Record<string, Awaited<ReturnType<typeof measure>>> = {};
   for (const name of opts.embedders) {
@@ -248,7 +256,7 @@ export async function similarityFeature(opts: SimilarityOptions) {
   };
 }
 
-export interface SimilarityRunOptions { max?: number; embedders?: SimilarityOptions['embedders']; command: string; log?: (line: string) => void }
+export interface SimilarityRunOptions extends Partial<Omit<SimilarityOptions, 'modelPath'>> { command: string }
 
 /** The figures as they go under `similarityFeature` in bench/results.json: the run's provenance, then the measurements. */
 export async function similarityFigures(opts: SimilarityRunOptions) {
@@ -258,7 +266,7 @@ export async function similarityFigures(opts: SimilarityRunOptions) {
   const commit = (() => { try { return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim(); } catch { return null; } })();
   return {
     when: new Date().toISOString(), commit, command: opts.command, machine,
-    ...await similarityFeature({ embedders, ...(opts.max !== undefined ? { max: opts.max } : {}), ...(opts.log ? { log: opts.log } : {}) }),
+    ...await similarityFeature({ ...opts, embedders }),
     ...(embedders.includes('onnx') ? {} : { onnxNotMeasured: opts.embedders ? 'not asked for (--embedders)' : `no ONNX model at ${defaultModelPath()}: \`npx leadwire models fetch\`` }),
     loadavgAfter: loadavg().map((l) => round(l, 2)),
   };
@@ -306,17 +314,20 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const argv = process.argv.slice(2);
   const arg = (flag: string) => { const i = argv.indexOf(flag); return i >= 0 ? argv[i + 1] : undefined; };
   const out = arg('--out') ?? 'bench/results.json';
+  // A variant (e.g. --datasets) goes under a key of its own, beside the published figures.
+  const key = arg('--key') ?? 'similarityFeature';
   const max = arg('--max') !== undefined ? Number(arg('--max')) : argv.includes('--quick') ? QUICK_MAX : undefined;
   if (max !== undefined && !(Number.isInteger(max) && max > 0)) throw new Error(`--max needs a positive integer, got ${arg('--max')}`);
   const embedders = (arg('--embedders') ?? 'hashing,onnx').split(',') as SimilarityOptions['embedders'];
   for (const e of embedders) if (e !== 'hashing' && e !== 'onnx') throw new Error(`--embedders: unknown '${e}' (hashing, onnx)`);
-  const figures = await similarityFigures({ embedders, ...(max !== undefined ? { max } : {}), command: `npx tsx bench/similarity-feature.ts ${argv.join(' ')}`.trim(), log: (l) => process.stderr.write(`${l}\n`) });
+  const datasets = arg('--datasets')?.split(',');
+  const figures = await similarityFigures({ embedders, ...(max !== undefined ? { max } : {}), ...(datasets ? { datasets } : {}), command: `npx tsx bench/similarity-feature.ts ${argv.join(' ')}`.trim(), log: (l) => process.stderr.write(`${l}\n`) });
   // A key of its own in the shared results file; whatever else it holds stays as it is.
   const report = existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown> : {};
-  report.similarityFeature = figures;
+  report[key] = figures;
   writeFileSync(`${out}.tmp`, `${JSON.stringify(report, null, 2)}\n`);
   renameSync(`${out}.tmp`, out);
   printSimilarity(figures);
-  process.stderr.write(`written under "similarityFeature" in ${out}\n`);
+  process.stderr.write(`written under "${key}" in ${out}\n`);
   process.exit(0);
 }
