@@ -43,7 +43,7 @@ import type { BenchResult } from './lib/common.js';
 import { STAGE_REPORT_TARGET } from './lib/stage-bench.js';
 import { stackSettings } from '../src/stack/settings.js';
 import {
-  chooseRule, combine, featureAtKs, lodoFolds, partitionedIndex, ruleGrid, sampleByHash, spread,
+  chooseRule, combine, featureAtKs, lodoFolds, partitionedIndex, rocAuc, ruleGrid, sampleByHash, spread,
   type CombineRule, type Example, type FeatureValue,
 } from './lib/similarity-lodo.js';
 
@@ -143,6 +143,8 @@ export interface HeldOutRow {
   rule: CombineRule;
   trainingMeanF1: { rules: number; chosen: number };
   changed: { lifted: number; lowered: number };
+  /** The neighbour score alone (k 10, no threshold) as a ranking of high vs the rest: 0.5 = chance. */
+  featureAucK10: number;
 }
 
 async function measure(parts: DatasetParts[], embedder: Embedder, log: (l: string) => void) {
@@ -210,6 +212,7 @@ async function measure(parts: DatasetParts[], embedder: Embedder, log: (l: strin
       rules, withSimilarity: sim, deltaF1: round(sim.f1 - rules.f1),
       rule: choice.rule, trainingMeanF1: { rules: round(choice.rulesOnlyMeanF1), chosen: round(choice.meanF1) },
       changed: { lifted: withSim.filter((e) => e.rules !== 'high' && e.predicted === 'high').length, lowered: withSim.filter((e) => e.rules === 'high' && e.predicted !== 'high').length },
+      featureAucK10: round(rocAuc(ex.map((e) => ({ positive: e.actual === 'high', score: e.feature[10]?.score ?? 0 })))),
     };
   });
   const deltas = (rs: HeldOutRow[]) => { const s = spread(rs.map((r) => r.deltaF1)); return { median: round(s.median), min: round(s.min), max: round(s.max) }; };
@@ -304,7 +307,7 @@ export function printSimilarity(fig: SimilarityFigures): void {
     console.log(`\n${name} (${r.embedder}): F1 of high, rules → rules + similarity (leave-one-dataset-out)`);
     for (const row of r.rows) {
       const rule = row.rule.k ? `k ${row.rule.k}, lift ${row.rule.lift ?? 'off'}, lower ${row.rule.lower ?? 'off'}, support ≥ ${row.rule.minSupport}` : 'rules alone';
-      console.log(`  ${row.heldOut.padEnd(26)} ${f3(row.rules.f1)} → ${f3(row.withSimilarity.f1)}  (${signed(row.deltaF1)}; ${rule})`);
+      console.log(`  ${row.heldOut.padEnd(26)} ${f3(row.rules.f1)} → ${f3(row.withSimilarity.f1)}  (${signed(row.deltaF1)}; ${rule}; feature AUC ${f3(row.featureAucK10)})`);
     }
     console.log(`  change: median ${signed(r.deltaF1.median)}, range ${signed(r.deltaF1.min)} to ${signed(r.deltaF1.max)}`);
   }

@@ -139,3 +139,24 @@ export function spread(xs: readonly number[]): { median: number; min: number; ma
   const mid = s.length >> 1;
   return { median: s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2, min: s[0]!, max: s[s.length - 1]! };
 }
+
+/**
+ * Area under the ROC curve of a score for a binary label (Mann–Whitney, ties count half): how well
+ * the score alone ranks positives above negatives, with no threshold. 0.5 = no better than chance;
+ * NaN when one class is missing.
+ */
+export function rocAuc(pairs: ReadonlyArray<{ positive: boolean; score: number }>): number {
+  const sorted = [...pairs].sort((a, b) => a.score - b.score);
+  let rankSumPos = 0;
+  let pos = 0;
+  for (let i = 0; i < sorted.length;) {
+    let j = i;
+    while (j < sorted.length && sorted[j]!.score === sorted[i]!.score) j++;
+    const midRank = (i + 1 + j) / 2;
+    for (let t = i; t < j; t++) if (sorted[t]!.positive) { rankSumPos += midRank; pos++; }
+    i = j;
+  }
+  const neg = sorted.length - pos;
+  if (pos === 0 || neg === 0) return Number.NaN;
+  return (rankSumPos - (pos * (pos + 1)) / 2) / (pos * neg);
+}

@@ -7,7 +7,7 @@ import { pointId, type VectorPoint } from '../../../src/adapters/vector-store/ve
 import type { EvalLabel } from '../../../src/eval/labelled-conversation.js';
 import { labelledNeighbourScore } from '../../../src/search/labelled-neighbour-score.js';
 import {
-  chooseRule, combine, f1Of, featureAtKs, lodoFolds, partitionedIndex, ruleGrid, RULES_ONLY, sampleByHash, spread,
+  chooseRule, combine, f1Of, featureAtKs, lodoFolds, partitionedIndex, rocAuc, ruleGrid, RULES_ONLY, sampleByHash, spread,
   type CombineRule, type Example,
 } from '../../../bench/lib/similarity-lodo.js';
 
@@ -154,5 +154,19 @@ describe('spread', () => {
     expect(spread([3, -1, 2])).toEqual({ median: 2, min: -1, max: 3 });
     expect(spread([0.1, -0.2, 0.3, 0])).toEqual({ median: 0.05, min: -0.2, max: 0.3 });
     expect(() => spread([])).toThrow();
+  });
+});
+
+describe('rocAuc', () => {
+  const p = (positive: boolean, score: number) => ({ positive, score });
+  it('is 1 for a perfect ranking, 0 for a reversed one, 0.5 for ties, half credit for tied pairs', () => {
+    expect(rocAuc([p(true, 0.9), p(true, 0.8), p(false, 0.1), p(false, -0.5)])).toBe(1);
+    expect(rocAuc([p(true, -0.9), p(false, 0.8)])).toBe(0);
+    expect(rocAuc([p(true, 0), p(false, 0), p(true, 0), p(false, 0)])).toBe(0.5);
+    // pairs (pos, neg): (0.5, 0.5) tie = ½, (0.5, 0.1) = 1, (0.2, 0.5) = 0, (0.2, 0.1) = 1 → 2.5 / 4
+    expect(rocAuc([p(true, 0.5), p(true, 0.2), p(false, 0.5), p(false, 0.1)])).toBe(0.625);
+  });
+  it('is NaN with one class only', () => {
+    expect(rocAuc([p(true, 1), p(true, 0)])).toBeNaN();
   });
 });
