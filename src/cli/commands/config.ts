@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { envVars } from '../../config/env.js';
 import { loadConfig } from '../../config/load.js';
+import { redactDatabaseUrl } from '../../adapters/pg/pg-access-error.js';
 
 export function configCommand(): Command {
   return new Command('config')
@@ -13,7 +14,8 @@ export function configCommand(): Command {
         return;
       }
       const c = loadConfig();
-      const redacted = { ...c, database: { url: c.database.url ? c.database.url.replace(/\/\/([^@/]*)@/, '//***@') : undefined } };
+      const hide = (u: string | undefined) => (u ? redactDatabaseUrl(u) : undefined);
+      const redacted = { ...c, database: { ...c.database, url: hide(c.database.url), analyticsUrl: hide(c.database.analyticsUrl) } };
       process.stdout.write(`${JSON.stringify(redacted, null, 2)}\n`);
     });
 }
