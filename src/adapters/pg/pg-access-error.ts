@@ -20,7 +20,7 @@ export function databaseIdentity(url: string, env: NodeJS.ProcessEnv = process.e
 const quoteIdent = (s: string) => (/^[a-z_][a-z0-9_]*$/.test(s) ? s : `"${s.replace(/"/g, '""')}"`);
 
 export interface PgAccessContext {
-  /** What was being done, e.g. "reading wire_messages" or "creating leadwire's tables". */
+  /** What was being done, as "cannot …": e.g. "read wire_messages", "create leadwire's tables". */
   doing: string;
   /** The environment variable that names the database (DATABASE_URL, ANALYTICS_DATABASE_URL). */
   urlVar: string;
@@ -33,33 +33,31 @@ export interface PgAccessContext {
 
 /**
  * A configuration error with the statement that fixes it, for the refusals a person fixes by
- * hand; anything else is returned unchanged (a network failure stays retriable).
+ * hand; anything else is returned unchanged (a network blip mid-run stays retriable).
  */
 export function pgAccessError(err: unknown, ctx: PgAccessContext): unknown {
   if (err instanceof LeadwireError) return err;
   const e = err as { code?: string; message?: string };
   const msg = e?.message ?? String(err);
-  const { user, database } = databaseIdentity(ctx.url);
+  const { user } = databaseIdentity(ctx.url);
   const who = quoteIdent(user);
-  const where = `${ctx.urlVar} (${redactDatabaseUrl(ctx.url)})`;
-  if (e?.code === '42501') {
-    if (ctx.table) {
-      return configError(`${ctx.doing}: ${msg}; as an owner of ${ctx.table} run: GRANT SELECT ON ${ctx.table} TO ${who}; (on ${where})`);
-    }
-    if (ctx.schema) {
-      const schema = quoteIdent(ctx.schema);
-      const fix = /for database/.test(msg)
-        ? `CREATE SCHEMA ${schema} AUTHORIZATION ${who}; (or GRANT CREATE ON DATABASE ${quoteIdent(database)} TO ${who};, or ANALYTICS_DATABASE_URL for a database of leadwire's own)`
-        : `GRANT USAGE, CREATE ON SCHEMA ${schema} TO ${who}; (or ANALYTICS_DATABASE_URL for a database of leadwire's own)`;
-      return configError(`${ctx.doing}: ${msg}; as a database owner run: ${fix} (on ${where})`);
-    }
-    return configError(`${ctx.doing}: ${msg} (on ${where})`);
+  const head = `cannot ${ctx.doing} in ${ctx.urlVar} (${redactDatabaseUrl(ctx.url)}): ${msg}`;
+  const elsewhere = " (or set ANALYTICS_DATABASE_URL to a database of leadwire's own)";
+  // 42501 insufficient_privilege; 3F000 invalid_schema_name: the schema exists but the role has
+  // no USAGE on it, so search_path skips it and "no schema has been selected to create in".
+  if ((e?.code === '42501' || e?.code === '3F000') && ctx.table) {
+    return configError(`${head}; as the owner of ${ctx.table} run: GRANT SELECT ON ${ctx.table} TO ${who};`);
   }
-  if (e?.code === '42P01' && ctx.table) {
-    return configError(`${ctx.doing}: ${msg}: ${ctx.urlVar} must point at the WireChat database that holds ${ctx.table} (${redactDatabaseUrl(ctx.url)})`);
+  if ((e?.code === '42501' || e?.code === '3F000') && ctx.schema) {
+    const schema = quoteIdent(ctx.schema);
+    const fix = /for database/.test(msg) ? `CREATE SCHEMA ${schema} AUTHORIZATION ${who};` : `GRANT USAGE, CREATE ON SCHEMA ${schema} TO ${who};`;
+    return configError(`${head}; as a database owner run: ${fix}${elsewhere}`);
   }
-  if (e?.code === '28P01' || e?.code === '28000') return configError(`${ctx.doing}: ${msg}: check the user and password in ${ctx.urlVar}`);
-  if (e?.code === 'ECONNREFUSED' || e?.code === 'ENOTFOUND') return configError(`${ctx.doing}: cannot reach ${where}: ${msg}; is PostgreSQL running there?`);
-  if (e?.code === '3D000') return configError(`${ctx.doing}: ${msg}: check the database name in ${ctx.urlVar}`);
+  if (e?.code === '42501') return configError(head);
+  if (e?.code === '42P01' && ctx.table) return configError(`${head}; ${ctx.urlVar} must name the WireChat database that holds ${ctx.table}`);
+  if (e?.code === '42703' && ctx.table) return configError(`${head}; README "What leadwire reads" lists the columns of ${ctx.table} it needs`);
+  if (e?.code === '28P01' || e?.code === '28000') return configError(`${head}; check the user and password in ${ctx.urlVar}`);
+  if (e?.code === '3D000') return configError(`${head}; check the database name in ${ctx.urlVar}`);
+  if (e?.code === 'ECONNREFUSED' || e?.code === 'ENOTFOUND') return configError(`${head}; is PostgreSQL running there?`);
   return err;
 }

@@ -48,7 +48,7 @@ export function startCommand(): Command {
       if (analyticsUrl) {
         await analytics.init().catch(async (err: unknown) => {
           await reader?.close();
-          throw pgAccessError(err, { doing: "creating leadwire's tables", urlVar: config.database.analyticsUrl ? 'ANALYTICS_DATABASE_URL' : 'DATABASE_URL', url: analyticsUrl, schema: config.database.schema });
+          throw pgAccessError(err, { doing: "create leadwire's tables", urlVar: config.database.analyticsUrl ? 'ANALYTICS_DATABASE_URL' : 'DATABASE_URL', url: analyticsUrl, schema: config.database.schema });
         });
       }
 
@@ -151,7 +151,7 @@ export function startCommand(): Command {
           await r.check();
         } catch (err) {
           await r.close();
-          throw pgAccessError(err, { doing: 'reading wire_messages', urlVar: 'DATABASE_URL', url, table: 'wire_messages' });
+          throw pgAccessError(err, { doing: 'read wire_messages', urlVar: 'DATABASE_URL', url, table: 'wire_messages' });
         }
         return Object.assign(r, { resumedFrom });
       }
