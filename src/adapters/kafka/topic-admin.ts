@@ -37,11 +37,25 @@ export async function ensureTopics(admin: Admin, specs: TopicSpec[], defaults: {
   await admin.createTopics({
     waitForLeaders: true,
     topics: missing.map((t) => ({ topic: t.name, numPartitions: t.partitions ?? defaults.partitions, replicationFactor: defaults.replicationFactor, configEntries: topicConfigEntries(t) })),
-  }).catch((err: { type?: string }) => {
+  }).catch(async (err: { type?: string; retriable?: boolean }) => {
     // Another worker created it between list and create.
-    if (err?.type !== 'TOPIC_ALREADY_EXISTS') throw err;
+    if (err?.type === 'TOPIC_ALREADY_EXISTS') return;
+    // On a loaded broker the metadata of a just-created topic can lag behind kafkajs' own wait for
+    // its leaders (UNKNOWN_TOPIC_OR_PARTITION): wait for the leaders ourselves, bounded.
+    if (!err?.retriable) throw err;
+    await waitForLeaders(admin, missing.map((t) => t.name), err);
   });
   return { created: missing.map((t) => t.name), mismatched };
+}
+
+async function waitForLeaders(admin: Admin, topics: string[], cause: unknown, timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const led = await admin.fetchTopicMetadata({ topics }).then((m) => m.topics.length === topics.length && m.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0)), () => false);
+    if (led) return;
+    if (Date.now() > until) throw cause;
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 export async function partitionCounts(admin: Admin, topics: string[]): Promise<Map<string, number>> {
