@@ -40,13 +40,15 @@ export async function runMigrations(pool: pg.Pool, opts: { dir?: string; schema?
   const migrations = readMigrations(opts.dir);
   const client = await pool.connect();
   const applied: string[] = [];
+  let searchPath: string | undefined;
   try {
     await client.query('SELECT pg_advisory_lock($1)', [LOCK_ID]);
     if (opts.schema) {
       const { rowCount } = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [opts.schema]);
       const ident = client.escapeIdentifier(opts.schema);
       if (rowCount === 0) await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident}`);
-      // Session-level, undone in `finally` so the pooled client goes back as it came.
+      // Session-level, put back in `finally` so the pooled client goes back as it came.
+      searchPath = (await client.query<{ p: string }>(`SELECT current_setting('search_path') AS p`)).rows[0]!.p;
       await client.query('SELECT set_config($1, $2, false)', ['search_path', ident]);
     }
     await client.query(`CREATE TABLE IF NOT EXISTS leadwire_migrations (
@@ -72,7 +74,7 @@ export async function runMigrations(pool: pg.Pool, opts: { dir?: string; schema?
       applied.push(m.name);
     }
   } finally {
-    if (opts.schema) await client.query('RESET search_path').catch(() => undefined);
+    if (searchPath !== undefined) await client.query('SELECT set_config($1, $2, false)', ['search_path', searchPath]).catch(() => undefined);
     await client.query('SELECT pg_advisory_unlock($1)', [LOCK_ID]).catch(() => undefined);
     client.release();
   }
