@@ -134,6 +134,9 @@ export function startCommand(): Command {
         process.stderr.write(`${summary()}\n`);
         await reader.close(); await rt.stop(); await analytics.close(); return;
       }
+      // Following: what the first read found, as on the sample path, then new scores as they come.
+      if (!opts.json && latest.size > 0) process.stdout.write(table());
+      process.stderr.write(`${summary()}\n`);
       rt.startLive();
       const poll = setInterval(() => { void pump().catch((err) => log.error({ err }, 'table reader failed')); }, 2000);
       whereToLook();
