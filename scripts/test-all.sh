@@ -9,8 +9,6 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-[ -d node_modules ] || npm ci || exit 1
-
 # The board test drives /usr/bin/chromium through playwright-core (no downloaded browsers).
 if [ ! -x /usr/bin/chromium ]; then
   as_root=()
@@ -27,6 +25,8 @@ if [ ! -x /usr/bin/chromium ]; then
     exit 1
   }
 fi
+
+[ -d node_modules ] || npm ci || exit 1
 
 echo "test-all: tsc --noEmit" >&2
 npx tsc --noEmit || { echo "test-all: the type check failed" >&2; exit 1; }
