@@ -5,6 +5,8 @@ import { join } from 'node:path';
 // Tests (and the workers they spawn) keep the in-process vector store's file
 // apart from the one `leadwire start` and `leadwire search` share.
 process.env.LEADWIRE_VECTORS_FILE ??= join(tmpdir(), `leadwire-test-vectors-${process.pid}.jsonl`);
+// Likewise the reader's checkpoint and other state: never the person's own state directory.
+process.env.LEADWIRE_STATE_DIR ??= join(tmpdir(), `leadwire-test-state-${process.pid}`);
 
 export default defineConfig({
   test: {

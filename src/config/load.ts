@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
 import { configSchema, type Config } from './schema.js';
 import { envVars } from './env.js';
+import { defaultStateDir } from './state-dir.js';
 import { configError } from '../core/errors.js';
 
 function setPath(obj: Record<string, unknown>, path: string, value: unknown): void {
@@ -33,6 +34,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, file?: string):
     const value = env[v.env];
     if (value !== undefined && value !== '') setPath(raw, v.path, value);
   }
+  // The default state dir follows the environment this config is read from, not the process's.
+  if (raw.stateDir === undefined) raw.stateDir = defaultStateDir(env);
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     const byPath = new Map(envVars.map((v) => [v.path, v.env]));

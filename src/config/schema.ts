@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { z } from 'zod';
+import { defaultStateDir } from './state-dir.js';
 
 // Every setting leadwire reads, in one schema. Each component receives only its
 // own section. Environment variables map onto paths in env.ts.
@@ -109,8 +111,8 @@ export const embedSchema = z.object({
   /** Env only (QDRANT_API_KEY). */
   qdrantApiKey: z.string().optional(),
   collection: z.string().regex(/^[A-Za-z0-9._-]+$/).default('leadwire_conversations'),
-  /** Where the in-process store keeps vectors between processes (embedded mode, no QDRANT_URL). */
-  vectorsFile: z.string().default('.leadwire/vectors.jsonl'),
+  /** Where the in-process store keeps vectors between processes (embedded mode, no QDRANT_URL); unset: `<stateDir>/vectors.jsonl`. */
+  vectorsFile: z.string().optional(),
 });
 
 /** List prices in USD per million tokens at the time of writing; override with LLM_PRICES (JSON). */
@@ -203,7 +205,12 @@ export const feedbackSchema = z.object({
 });
 
 export const databaseSchema = z.object({
+  /** The WireChat database: the table reader only reads wire_messages from it. */
   url: z.string().optional(),
+  /** leadwire's own tables (analytics, LLM cache, migrations) in another database; unset: `url`. */
+  analyticsUrl: z.string().optional(),
+  /** The schema of leadwire's own tables, created on first use, so they never land in the customer's `public`. */
+  schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'LEADWIRE_DB_SCHEMA must be a plain lower-case identifier (letters, digits, _)' }).default('leadwire'),
 });
 
 /** The HTTP API and lead board (`leadwire serve`, and `leadwire start` by default). */
@@ -232,7 +239,9 @@ export const configSchema = z.object({
   feedback: feedbackSchema.default(feedbackSchema.parse({})),
   llm: llmSchema.default(llmSchema.parse({})),
   embed: embedSchema.default(embedSchema.parse({})),
-  database: databaseSchema.default({}),
+  database: databaseSchema.default(databaseSchema.parse({})),
+  /** Files kept between runs: the table reader's checkpoint, the in-process vector store (default: XDG state dir). */
+  stateDir: z.string().min(1).default(() => defaultStateDir()),
   http: httpSchema.default(httpSchema.parse({})),
   log: logSchema.default({ level: 'info' }),
   /** Port of a worker's /metrics, /healthz, /readyz endpoint (off when unset). */
@@ -262,8 +271,8 @@ export const configSchema = z.object({
   if (llm.model && llm.baseUrl && !llm.apiKey && !isLocalEndpoint(llm.baseUrl)) {
     ctx.addIssue({ code: 'custom', path: ['llm', 'apiKey'], message: `LLM_BASE_URL ${llm.baseUrl} is not on this machine and no LLM_API_KEY (or OPENAI_API_KEY) is set` });
   }
-  if (llm.model && llm.cache === 'postgres' && !c.database.url) {
-    ctx.addIssue({ code: 'custom', path: ['llm', 'cache'], message: 'LLM_CACHE=postgres needs DATABASE_URL; set it, or use LLM_CACHE=memory' });
+  if (llm.model && llm.cache === 'postgres' && !c.database.url && !c.database.analyticsUrl) {
+    ctx.addIssue({ code: 'custom', path: ['llm', 'cache'], message: 'LLM_CACHE=postgres needs DATABASE_URL (or ANALYTICS_DATABASE_URL); set it, or use LLM_CACHE=memory' });
   }
   if (llm.retryMaxDelayMs < llm.retryInitialDelayMs) {
     ctx.addIssue({ code: 'custom', path: ['llm', 'retryMaxDelayMs'], message: 'LLM_RETRY_MAX_DELAY_MS is shorter than LLM_RETRY_INITIAL_DELAY_MS' });
@@ -274,7 +283,7 @@ export const configSchema = z.object({
   if (llm.tokensPerMinute < llm.maxInputTokens + llm.maxOutputTokens) {
     ctx.addIssue({ code: 'custom', path: ['llm', 'tokensPerMinute'], message: `LLM_TOKENS_PER_MINUTE (${llm.tokensPerMinute}) is below one call's budget (LLM_MAX_INPUT_TOKENS + LLM_MAX_OUTPUT_TOKENS = ${llm.maxInputTokens + llm.maxOutputTokens})` });
   }
-});
+}).transform((c) => ({ ...c, embed: { ...c.embed, vectorsFile: c.embed.vectorsFile ?? join(c.stateDir, 'vectors.jsonl') } }));
 
 export type Config = z.infer<typeof configSchema>;
 export type KafkaConfig = Config['kafka'];
@@ -287,6 +296,10 @@ export type FeedbackConfig = Config['feedback'];
 export type LlmConfig = Config['llm'];
 export type EmbedConfig = Config['embed'];
 export type HttpConfig = Config['http'];
+export type DatabaseConfig = Config['database'];
+
+/** The database of leadwire's own tables: ANALYTICS_DATABASE_URL, else DATABASE_URL. */
+export const analyticsDatabaseUrl = (d: DatabaseConfig): string | undefined => d.analyticsUrl ?? d.url;
 
 export function sourceTopic(t: TopicsConfig): string {
   return t.source ?? `${t.sourcePrefix}.public.wire_messages`;

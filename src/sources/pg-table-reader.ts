@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pg from 'pg';
 import type { Logger } from 'pino';
@@ -9,6 +9,8 @@ export interface Checkpoint { updatedAt: number; id: string }
 export interface CheckpointStore {
   load(): Checkpoint | null;
   save(c: Checkpoint): void;
+  /** Forget the position: the next read starts from the first row. */
+  clear(): void;
 }
 
 /** A checkpoint kept in a JSON file, replaced atomically. */
@@ -22,12 +24,13 @@ export function fileCheckpointStore(path: string): CheckpointStore {
       writeFileSync(`${path}.tmp`, JSON.stringify(c));
       renameSync(`${path}.tmp`, path);
     },
+    clear() { rmSync(path, { force: true }); },
   };
 }
 
 export function memoryCheckpointStore(): CheckpointStore {
   let c: Checkpoint | null = null;
-  return { load: () => c, save: (x) => { c = x; } };
+  return { load: () => c, save: (x) => { c = x; }, clear: () => { c = null; } };
 }
 
 export interface TableReaderOptions {
@@ -39,6 +42,9 @@ export interface TableReaderOptions {
   checkpoints: CheckpointStore;
   logger: Logger;
 }
+
+// bigint ids as text: they pass above 2^53 untouched.
+const SELECT_LIST = 'id::text, conversation_id::text, sendable_id::text, sendable_type, reply_id::text, body, type, kept_at, deleted_at, created_at, updated_at';
 
 // timestamp without time zone is wall time as stored; read it as UTC so the
 // epoch ms match what Debezium emits for the same column.
@@ -76,7 +82,7 @@ export function createTableReader(opts: TableReaderOptions) {
   async function page(after: Checkpoint | null): Promise<WireMessageRow[]> {
     const { where, params } = filters(after);
     params.push(batchSize);
-    const sql = `SELECT id::text, conversation_id::text, sendable_id::text, sendable_type, reply_id::text, body, type, kept_at, deleted_at, created_at, updated_at
+    const sql = `SELECT ${SELECT_LIST}
       FROM wire_messages ${where}
       ORDER BY COALESCE(updated_at, created_at), id LIMIT $${params.length}`;
     const res = await pool.query(sql, params);
@@ -84,6 +90,19 @@ export function createTableReader(opts: TableReaderOptions) {
   }
 
   return {
+    /**
+     * Selects nothing with the reader's own column list: a missing table, column or grant fails
+     * here, before anything runs, with PostgreSQL's own error (code 42501, 42P01, 42703).
+     */
+    async check(): Promise<void> {
+      await pool.query(`SELECT ${SELECT_LIST} FROM wire_messages LIMIT 0`);
+    },
+    /** Rows in wire_messages within the filters, ignoring the checkpoint: tells "empty" from "nothing new". */
+    async countAll(): Promise<number> {
+      const { where, params } = filters(null);
+      const r = await pool.query(`SELECT count(*)::int AS n FROM wire_messages ${where}`, params);
+      return r.rows[0].n as number;
+    },
     /** Reads pages from the checkpoint until the table is exhausted; each page is handed out, then checkpointed. */
     async *read(): AsyncGenerator<Array<{ key: string; value: string; timestamp: number; row: WireMessageRow }>> {
       let cp = opts.checkpoints.load();

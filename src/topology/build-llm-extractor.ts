@@ -19,6 +19,8 @@ export interface BuildLlmExtractorDeps {
   logger: Logger;
   /** PostgreSQL for the durable result cache (cache auto/postgres). */
   databaseUrl?: string | undefined;
+  /** Schema of the cache table in that database (default `leadwire`). */
+  databaseSchema?: string | undefined;
   clock?: { now(): number };
   /** Overrides for tests and benchmarks. */
   client?: LlmClient;
@@ -37,7 +39,7 @@ export function buildLlmExtractor(cfg: Config['llm'], deps: BuildLlmExtractorDep
   });
   const usePg = cfg.cache === 'postgres' || (cfg.cache === 'auto' && !!deps.databaseUrl);
   const cache = deps.cache ?? (usePg
-    ? createPgResultCache({ databaseUrl: deps.databaseUrl! })
+    ? createPgResultCache({ databaseUrl: deps.databaseUrl!, ...(deps.databaseSchema ? { schema: deps.databaseSchema } : {}) })
     : createMemoryResultCache({ maxEntries: cfg.cacheMaxEntries }));
   const breaker = createCircuitBreaker({
     failureThreshold: cfg.breakerFailureThreshold, openMs: cfg.breakerOpenMs, now: clock.now,

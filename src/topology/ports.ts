@@ -4,7 +4,7 @@
 // A port given by the caller (a test, a bench, `start` sharing its vector
 // store with the API) is used as it is.
 import type { Logger } from 'pino';
-import type { Config } from '../config/schema.js';
+import { analyticsDatabaseUrl, type Config } from '../config/schema.js';
 import type { AnalyticsStore } from '../ports/analytics-store.js';
 import type { Embedder } from '../ports/embedder.js';
 import type { VectorStore } from '../ports/vector-store.js';
@@ -81,7 +81,8 @@ export function resolvePorts(config: Config, ports: TopologyPorts = {}): Resolve
 
 /** The ports a process hands to the topology: the LLM extractor when a model is configured, plus the caller's. */
 export function buildPorts(config: Config, deps: { logger: Logger }, extra: TopologyPorts = {}): TopologyPorts {
-  const llm = buildLlmExtractor(config.llm, { logger: deps.logger, ...(config.database.url ? { databaseUrl: config.database.url } : {}) });
+  const dbUrl = analyticsDatabaseUrl(config.database);
+  const llm = buildLlmExtractor(config.llm, { logger: deps.logger, ...(dbUrl ? { databaseUrl: dbUrl, databaseSchema: config.database.schema } : {}) });
   if (llm) deps.logger.info({ model: llm.model, promptVersion: llm.promptVersion }, 'LLM extraction on');
   return { ...(llm ? { llm } : {}), ...extra };
 }

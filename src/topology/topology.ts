@@ -1,7 +1,7 @@
 // The whole leadwire topology in one place: sources, stages, stores, sinks and
 // topic names. Both runtimes run exactly this; `leadwire describe` prints it.
 import type { Config } from '../config/schema.js';
-import { sourceTopic } from '../config/schema.js';
+import { analyticsDatabaseUrl, sourceTopic } from '../config/schema.js';
 import type { StageSpec, TopologySpec } from '../stream/stage.js';
 import { leadwireTopics } from './topics.js';
 import { createNormalizeProcessor, MESSAGE_INDEX_STORE } from '../processors/normalize/normalize-processor.js';
@@ -99,7 +99,7 @@ export function buildTopology(config: Config, given: TopologyPorts = {}): Topolo
 
   const analytics: StageSpec = {
     name: STAGE.analytics,
-    doc: `Sink: every lead score into the analytics store (${config.database.url ? 'PostgreSQL' : 'in-process'}): score history and the lead list, idempotent on the event id`,
+    doc: `Sink: every lead score into the analytics store (${analyticsDatabaseUrl(config.database) ? `PostgreSQL, schema ${config.database.schema}` : 'in-process'}): score history and the lead list, idempotent on the event id`,
     // Bytes: payloads may be in the schema registry's wire format.
     input: { topic: t.leadScores, serde: 'bytes' },
     outputs: {},

@@ -20,13 +20,12 @@ import type { LeadEventRecord, LeadScoreRecord } from '../../src/records/lead-re
 const GAP_MS = 3000;
 const app = uniqueId('e2e-score');
 const schema = app.replace(/-/g, '_');
-const dbUrl = `${env.databaseUrl}${env.databaseUrl.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
 const vars: Record<string, string> = {
   KAFKA_BROKERS: env.kafkaBrokers.join(','), DEBEZIUM_TOPIC_PREFIX: env.topicPrefix, LEADWIRE_APP_ID: app, KAFKA_PARTITIONS: '2',
   LEADWIRE_TOPIC_MESSAGES: `${app}.messages`, LEADWIRE_TOPIC_CONVERSATIONS: `${app}.conversations`, LEADWIRE_TOPIC_SIGNALS: `${app}.signals`,
   LEADWIRE_TOPIC_LEAD_SCORES: `${app}.scores`, LEADWIRE_TOPIC_LEAD_EVENTS: `${app}.events`, LEADWIRE_TOPIC_FEEDBACK: `${app}.feedback`, LEADWIRE_TOPIC_DLQ: `${app}.dlq`,
   WINDOW_GAP_MS: String(GAP_MS), KAFKA_SESSION_TIMEOUT_MS: '6000', KAFKA_COMMIT_INTERVAL_MS: '100',
-  SCORE_SELLERS: 'ana,bruno', DATABASE_URL: dbUrl,
+  SCORE_SELLERS: 'ana,bruno', DATABASE_URL: env.databaseUrl, LEADWIRE_DB_SCHEMA: schema,
 };
 const config = loadConfig(vars);
 const t = config.topics;
@@ -67,7 +66,7 @@ describe('score end to end on the real stack', () => {
     out = await reader([t.leadEvents, t.leadScores, t.dlq]);
     for (const [name, stages] of Object.entries(STAGES)) start(name, stages);
     await stable(Object.values(STAGES).flatMap(groupsOf));
-    analytics = createPgAnalyticsStore({ url: dbUrl });
+    analytics = createPgAnalyticsStore({ url: env.databaseUrl, schema });
     for (const c of [conv, conv2]) await db.query(`INSERT INTO wire_conversations (id, type, created_at, updated_at) VALUES ($1, 'private', now(), now())`, [c]);
   }, 240_000);
 

@@ -4,6 +4,7 @@
 // delivery never rolls a lead back.
 import pg from 'pg';
 import { runMigrations } from '../pg/migrate.js';
+import { createSchemaPool } from '../pg/schema-pool.js';
 import {
   decodeCursor, encodeCursor,
   type AnalyticsStore, type FeedbackEntry, type LabelledLead, type LeadSummary, type ScoringVersionRow,
@@ -12,9 +13,11 @@ import type { LeadScoreRecord } from '../../records/lead-records.js';
 import type { Tier } from '../../records/tier.js';
 
 export interface PgAnalyticsOptions {
-  /** A pool to share; else one is made from `url`. */
+  /** A pool to share (its own search_path decides where the tables are); else one is made from `url`. */
   pool?: pg.Pool;
   url?: string;
+  /** Schema of the tables when the store makes its pool from `url` (default `leadwire`). */
+  schema?: string;
   /** Run migrations on init (default true). */
   migrate?: boolean;
 }
@@ -23,9 +26,10 @@ const ms = (d: Date | null) => (d === null ? null : d.getTime());
 
 export function createPgAnalyticsStore(opts: PgAnalyticsOptions): AnalyticsStore {
   const own = !opts.pool;
-  const pool = opts.pool ?? new pg.Pool({ connectionString: opts.url, max: 4, allowExitOnIdle: true });
+  const schema = opts.pool ? opts.schema : (opts.schema ?? 'leadwire');
+  const pool = opts.pool ?? (schema ? createSchemaPool({ url: opts.url!, schema, max: 4, allowExitOnIdle: true }) : new pg.Pool({ connectionString: opts.url, max: 4, allowExitOnIdle: true }));
   let ready: Promise<void> | null = null;
-  const init = () => (ready ??= (async () => { if (opts.migrate !== false) await runMigrations(pool); })().catch((err) => { ready = null; throw err; }));
+  const init = () => (ready ??= (async () => { if (opts.migrate !== false) await runMigrations(pool, schema ? { schema } : {}); })().catch((err) => { ready = null; throw err; }));
 
   async function q<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
     await init();

@@ -31,13 +31,26 @@ export function readMigrations(dir = DEFAULT_MIGRATIONS_DIR): Migration[] {
   });
 }
 
-/** Returns the names applied by this call (empty when everything was already there). */
-export async function runMigrations(pool: pg.Pool, opts: { dir?: string } = {}): Promise<string[]> {
+/**
+ * Returns the names applied by this call (empty when everything was already there). With
+ * `schema`, the tables go into that schema, created first when missing (checked before creating:
+ * CREATE SCHEMA IF NOT EXISTS needs CREATE on the database even when the schema exists).
+ */
+export async function runMigrations(pool: pg.Pool, opts: { dir?: string; schema?: string } = {}): Promise<string[]> {
   const migrations = readMigrations(opts.dir);
   const client = await pool.connect();
   const applied: string[] = [];
+  let searchPath: string | undefined;
   try {
     await client.query('SELECT pg_advisory_lock($1)', [LOCK_ID]);
+    if (opts.schema) {
+      const { rowCount } = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [opts.schema]);
+      const ident = client.escapeIdentifier(opts.schema);
+      if (rowCount === 0) await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident}`);
+      // Session-level, put back in `finally` so the pooled client goes back as it came.
+      searchPath = (await client.query<{ p: string }>(`SELECT current_setting('search_path') AS p`)).rows[0]!.p;
+      await client.query('SELECT set_config($1, $2, false)', ['search_path', ident]);
+    }
     await client.query(`CREATE TABLE IF NOT EXISTS leadwire_migrations (
       name text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
     const { rows } = await client.query<{ name: string; checksum: string }>('SELECT name, checksum FROM leadwire_migrations');
@@ -61,6 +74,7 @@ export async function runMigrations(pool: pg.Pool, opts: { dir?: string } = {}):
       applied.push(m.name);
     }
   } finally {
+    if (searchPath !== undefined) await client.query('SELECT set_config($1, $2, false)', ['search_path', searchPath]).catch(() => undefined);
     await client.query('SELECT pg_advisory_unlock($1)', [LOCK_ID]).catch(() => undefined);
     client.release();
   }

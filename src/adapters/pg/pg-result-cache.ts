@@ -3,12 +3,15 @@
 import pg from 'pg';
 import { LeadwireError } from '../../core/errors.js';
 import { runMigrations } from './migrate.js';
+import { createSchemaPool } from './schema-pool.js';
 import type { CacheEntry, CacheKey, ResultCache } from '../../ports/result-cache.js';
 
 export interface PgResultCacheOptions {
   /** Either a pool the caller owns, or a URL (the cache then owns its pool). */
   pool?: pg.Pool;
   databaseUrl?: string;
+  /** Schema of the table when the cache makes its pool from `databaseUrl` (default `leadwire`). */
+  schema?: string;
   /** Run pending migrations before the first query (default true). */
   migrate?: boolean;
 }
@@ -20,13 +23,14 @@ const toEntry = <V>(r: Row): CacheEntry<V> => ({ conversationId: r.conversation_
 export function createPgResultCache(opts: PgResultCacheOptions): ResultCache {
   if (!opts.pool && !opts.databaseUrl) throw new Error('createPgResultCache needs a pool or a databaseUrl');
   const owned = !opts.pool;
-  const pool = opts.pool ?? new pg.Pool({ connectionString: opts.databaseUrl, max: 4 });
+  const schema = opts.pool ? opts.schema : (opts.schema ?? 'leadwire');
+  const pool = opts.pool ?? (schema ? createSchemaPool({ url: opts.databaseUrl!, schema, max: 4 }) : new pg.Pool({ connectionString: opts.databaseUrl, max: 4 }));
   // An idle client that errors (server restart) must not crash the process: the next query reconnects.
   if (owned) pool.on('error', () => undefined);
   let ready: Promise<unknown> | undefined;
   const ensure = () => {
     if (opts.migrate === false) return Promise.resolve();
-    ready ??= runMigrations(pool).catch((err) => { ready = undefined; throw err; });
+    ready ??= runMigrations(pool, schema ? { schema } : {}).catch((err) => { ready = undefined; throw err; });
     return ready;
   };
   const wrap = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {

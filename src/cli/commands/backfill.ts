@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
 import { moduleLogger, rootLogger } from '../../core/logger.js';
@@ -22,7 +23,7 @@ export function backfillCommand(): Command {
     .option('--kafka', 'produce onto the Debezium source topic (the running stages process it) instead of the local topology')
     .option('--rate <n>', 'at most n rows per second', (v) => Number(v))
     .option('--batch <n>', 'rows per page', (v) => Number(v), 1000)
-    .option('--checkpoint <file>', 'where the position is kept (default: derived from the range)')
+    .option('--checkpoint <file>', 'where the position is kept (default: backfill-<range>.json in LEADWIRE_STATE_DIR)')
     .option('--restart', 'ignore a saved position and start over')
     .option('--json', 'print the latest signals per conversation as JSON lines (local target)')
     .action(async (opts: { from?: Date; to?: Date; conversation?: string; kafka?: boolean; rate?: number; batch: number; checkpoint?: string; restart?: boolean; json?: boolean }) => {
@@ -32,7 +33,7 @@ export function backfillCommand(): Command {
       if (!config.database.url) { process.stderr.write('leadwire backfill: DATABASE_URL is not set (the PostgreSQL that holds wire_messages)\n'); process.exitCode = 2; return; }
       if (opts.conversation && !/^\d+$/.test(opts.conversation)) { process.stderr.write('leadwire backfill: --conversation takes a numeric conversation id\n'); process.exitCode = 2; return; }
       const tag = [opts.from?.toISOString().slice(0, 10) ?? 'start', opts.to?.toISOString().slice(0, 10) ?? 'end', opts.conversation ?? 'all'].join('_');
-      const cpPath = opts.checkpoint ?? `.leadwire/backfill-${tag}.json`;
+      const cpPath = opts.checkpoint ?? join(config.stateDir, `backfill-${tag}.json`);
       const checkpoints = fileCheckpointStore(cpPath);
       if (opts.restart) checkpoints.save({ updatedAt: 0, id: '0' });
       const reader = createTableReader({ databaseUrl: config.database.url, batchSize: opts.batch, from: opts.from, to: opts.to, conversationId: opts.conversation, checkpoints, logger: log });

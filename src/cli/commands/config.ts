@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { envVars } from '../../config/env.js';
 import { loadConfig } from '../../config/load.js';
+import { redactDatabaseUrl } from '../../adapters/pg/pg-access-error.js';
 
 export function configCommand(): Command {
   return new Command('config')
@@ -12,8 +13,13 @@ export function configCommand(): Command {
         for (const v of envVars) process.stdout.write(`| \`${v.env}\` | \`${v.path}\` | ${v.doc}${v.secret ? ' (secret: environment only)' : ''} |\n`);
         return;
       }
-      const c = loadConfig();
-      const redacted = { ...c, database: { url: c.database.url ? c.database.url.replace(/\/\/([^@/]*)@/, '//***@') : undefined } };
+      // Every setting envVars marks secret is masked (a database URL keeps all but its password).
+      const redacted = structuredClone(loadConfig()) as unknown as Record<string, Record<string, unknown>>;
+      for (const v of envVars.filter((x) => x.secret)) {
+        const [section, key] = v.path.split('.') as [string, string];
+        const value = redacted[section]?.[key];
+        if (typeof value === 'string') redacted[section]![key] = section === 'database' ? redactDatabaseUrl(value) : '***';
+      }
       process.stdout.write(`${JSON.stringify(redacted, null, 2)}\n`);
     });
 }

@@ -2,6 +2,7 @@
 // scoring versions, their fit from labels, the shadow comparison and promotion.
 import { Command, Option } from 'commander';
 import { loadConfig } from '../../config/load.js';
+import { analyticsDatabaseUrl } from '../../config/schema.js';
 import { createAnalyticsStore } from '../../adapters/analytics/create-analytics-store.js';
 import { DATASET_NAMES } from '../../eval/datasets.js';
 import { loadScoringModel } from '../../processors/score/scoring-model.js';
@@ -12,7 +13,7 @@ const print = (json: boolean | undefined, obj: unknown, text: string) => process
 
 function analyticsFromConfig() {
   const config = loadConfig();
-  if (!config.database.url) process.stderr.write('leadwire: DATABASE_URL is not set: using an empty in-process analytics store\n');
+  if (!analyticsDatabaseUrl(config.database)) process.stderr.write('leadwire: neither DATABASE_URL nor ANALYTICS_DATABASE_URL is set: using an empty in-process analytics store\n');
   return { config, analytics: createAnalyticsStore(config.database) };
 }
 

@@ -32,7 +32,16 @@ export function searchCommand(): Command {
       if (opts.label !== undefined && opts.label !== 'good' && opts.label !== 'bad') throw new InvalidArgumentError('--label is good or bad');
       const embedder = createEmbedder(config.embed);
       const store = createVectorStore(config.embed, { logger: moduleLogger('search'), readOnly: true });
+      const where = config.embed.qdrantUrl ? `Qdrant collection ${config.embed.collection} (${config.embed.qdrantUrl})` : config.embed.vectorsFile;
       try {
+        // An empty store is not "no match": say what fills it instead of printing an empty list.
+        const indexed = await store.count();
+        if (indexed === 0) {
+          if (opts.json) process.stdout.write('[]\n');
+          process.stderr.write(`leadwire search: nothing is indexed yet in ${where}: run \`npx leadwire start --once\` (the bundled samples, or wire_messages with DATABASE_URL) with the same ${config.embed.qdrantUrl ? 'QDRANT_URL' : 'LEADWIRE_STATE_DIR'}, then search again\n`);
+          process.exitCode = 1;
+          return;
+        }
         const hits = await searchConversations({ embedder, store }, query, {
           limit: opts.limit,
           ...(opts.tier ? { tier: opts.tier } : {}),
@@ -41,8 +50,7 @@ export function searchCommand(): Command {
         });
         if (opts.json) { process.stdout.write(`${JSON.stringify(hits, null, 2)}\n`); return; }
         if (hits.length === 0) {
-          const where = config.embed.qdrantUrl ? `Qdrant collection ${config.embed.collection}` : `${config.embed.vectorsFile} (run \`leadwire start\` first)`;
-          process.stdout.write(`no conversations found in ${where}\n`);
+          process.stdout.write(`no conversation matches these filters among the ${indexed} indexed chunks in ${where}\n`);
           return;
         }
         process.stdout.write(`${hits.map(formatHit).join('\n')}\n`);

@@ -15,6 +15,11 @@ import { startLeadServer, type RunningLeadServer } from '../../http/lead-server.
 import { configError } from '../../core/errors.js';
 import { createEmbedder } from '../../adapters/embedder/create-embedder.js';
 import { createVectorStore } from '../../adapters/vector-store/create-vector-store.js';
+import { createAnalyticsStore } from '../../adapters/analytics/create-analytics-store.js';
+import { pgAccessError, redactDatabaseUrl } from '../../adapters/pg/pg-access-error.js';
+import { analyticsDatabaseUrl } from '../../config/schema.js';
+import { nothingReadLine, nothingScoredLine, parseTiers, positiveInt, startLine, summaryLine } from '../start-report.js';
+import { join } from 'node:path';
 
 const systemClock = { now: () => Date.now() };
 
@@ -24,15 +29,32 @@ export function startCommand(): Command {
     .description('run leadwire in one process on the local runtime: bundled samples, or wire_messages from DATABASE_URL')
     .option('--follow', 'keep running and poll for new rows / fire wall-clock timers (default with DATABASE_URL)')
     .option('--once', 'process what is there and exit (no board)')
-    .option('--checkpoint <file>', 'where the table reader keeps its position', '.leadwire/reader-checkpoint.json')
+    .option('--checkpoint <file>', 'where the table reader keeps its position (default: reader-checkpoint.json in LEADWIRE_STATE_DIR)')
+    .option('--from-start', 'forget the saved position and read wire_messages from the first row')
+    .option('--tier <tiers>', 'only these tiers in the printed table (comma-separated: qualified, nurturing, unqualified)', parseTiers)
+    .option('--limit <n>', 'at most n rows in the printed table, best first', positiveInt)
     .option('--json', 'print the signals records as JSON lines instead of the lead table')
-    .action(async (opts: { follow?: boolean; once?: boolean; checkpoint: string; json?: boolean }) => {
+    .action(async (opts: { follow?: boolean; once?: boolean; checkpoint?: string; fromStart?: boolean; tier?: string[]; limit?: number; json?: boolean }) => {
       const config = loadConfig();
       rootLogger(config.log.level);
       const log = moduleLogger('start');
+      const table = () => formatLeadTable([...latest.values()], { ...(opts.tier ? { tiers: opts.tier } : {}), ...(opts.limit ? { limit: opts.limit } : {}) });
+
+      // Before anything runs: a role that may not read wire_messages or keep leadwire's tables
+      // stops here with the grant to add, not in a stage's init with a stack trace.
+      const reader = config.database.url ? await openReader(config.database.url) : undefined;
+      const analytics = createAnalyticsStore(config.database);
+      const analyticsUrl = analyticsDatabaseUrl(config.database);
+      if (analyticsUrl) {
+        await analytics.init().catch(async (err: unknown) => {
+          await reader?.close();
+          throw pgAccessError(err, { doing: "create leadwire's tables", urlVar: config.database.analyticsUrl ? 'ANALYTICS_DATABASE_URL' : 'DATABASE_URL', url: analyticsUrl, schema: config.database.schema });
+        });
+      }
+
       // One embedder and vector store for the embed stage and the board's search, so search sees fresh vectors.
       const vectors = { embedder: createEmbedder(config.embed), store: createVectorStore(config.embed, { logger: log }) };
-      const topology = buildTopology(config, buildPorts(config, { logger: log }, { embedder: vectors.embedder, vectorStore: vectors.store }));
+      const topology = buildTopology(config, buildPorts(config, { logger: log }, { embedder: vectors.embedder, vectorStore: vectors.store, analytics }));
       const rt = createLocalRuntime(topology, { clock: systemClock, logger: log, partitions: config.kafka.partitions });
       const src = sourceTopic(config.topics);
       // Latest signals per conversation: what a CRM consuming the topic would hold.
@@ -45,7 +67,7 @@ export function startCommand(): Command {
         if (!m.value) return;
         const rec = JSON.parse(m.value.toString()) as LeadScoreRecord;
         latest.set(rec.conversationId, rec);
-        if (opts.follow && !opts.json) process.stdout.write(`${rec.tier.padEnd(11)} conversation ${rec.conversationId} score ${Math.round(rec.score)} (${rec.reasons.positive.slice(0, 3).map((x) => x.signal).join(', ')})\n`);
+        if (opts.follow && !opts.json && (!opts.tier || opts.tier.includes(rec.tier))) process.stdout.write(`${rec.tier.padEnd(11)} conversation ${rec.conversationId} score ${Math.round(rec.score)} (${rec.reasons.positive.slice(0, 3).map((x) => x.signal).join(', ')})\n`);
       });
       rt.subscribe(config.topics.conversations, (m) => {
         if (m.value && log.isLevelEnabled('debug')) {
@@ -70,26 +92,29 @@ export function startCommand(): Command {
         if (board) process.stderr.write(`\nleadwire: lead board on ${board.boardUrl}\nleadwire: API ${board.url}/leads · OpenAPI ${board.url}/openapi.json · metrics ${board.url}/metrics · Ctrl-C to stop\n`);
       };
       const stopOnSignal = (extra?: () => Promise<void>) => {
-        const stop = async () => { await board?.close(); await extra?.(); await rt.stop(); process.exit(0); };
+        const stop = async () => { await board?.close(); await extra?.(); await rt.stop(); await analytics.close(); process.exit(0); };
         process.once('SIGTERM', () => void stop());
         process.once('SIGINT', () => void stop());
       };
+      const summary = () => summaryLine({
+        snapshots: rt.read(config.topics.conversations).length, signals: rt.read(config.topics.signals).length,
+        leadScores: rt.read(config.topics.leadScores).length, leadEvents: rt.read(config.topics.leadEvents).length, deadLetters: dlq,
+      });
 
-      if (!config.database.url) {
+      if (!reader) {
         const events = sampleEvents();
         for (const e of events) rt.produce(src, { key: e.key, value: Buffer.from(e.value), timestamp: e.timestamp });
-        process.stderr.write(`leadwire: local runtime on ${events.length} bundled sample messages (set DATABASE_URL to read wire_messages)\n`);
+        process.stderr.write(`leadwire: local runtime on ${events.length} bundled sample messages (set DATABASE_URL to read wire_messages); state in ${config.stateDir}\n`);
         await rt.runUntilIdle({ flushWallTimers: !opts.follow });
-        if (!opts.json) process.stdout.write(formatLeadTable([...latest.values()]));
-        process.stderr.write(`leadwire: done; ${rt.read(config.topics.conversations).length} snapshots, ${rt.read(config.topics.signals).length} signal records, ${rt.read(config.topics.leadScores).length} lead scores, ${rt.read(config.topics.leadEvents).length} lead events, ${dlq} dead letters\n`);
-        if (!opts.follow && !board) { await rt.stop(); return; }
+        if (!opts.json) process.stdout.write(table());
+        process.stderr.write(`${summary()}\n`);
+        if (!opts.follow && !board) { await rt.stop(); await analytics.close(); return; }
         rt.startLive();
         whereToLook();
         stopOnSignal();
         return;
       }
 
-      const reader = createTableReader({ databaseUrl: config.database.url, checkpoints: fileCheckpointStore(opts.checkpoint), logger: log });
       const pump = async () => {
         let n = 0;
         for await (const page of reader.read()) {
@@ -100,15 +125,38 @@ export function startCommand(): Command {
         return n;
       };
       const first = await pump();
-      process.stderr.write(`leadwire: read ${first} rows from wire_messages\n`);
+      if (first === 0) process.stderr.write(`${nothingReadLine({ checkpoint: reader.resumedFrom, rowsInTable: await reader.countAll() })}\n`);
+      else process.stderr.write(`leadwire: read ${first} rows from wire_messages\n`);
       if (opts.once) {
         await rt.runUntilIdle({ flushWallTimers: true });
-        if (!opts.json) process.stdout.write(formatLeadTable([...latest.values()]));
-        await reader.close(); await rt.stop(); return;
+        if (first > 0 && latest.size === 0) process.stderr.write(`${nothingScoredLine({ rowsRead: first, acceptTypes: config.normalize.acceptTypes })}\n`);
+        if (!opts.json && latest.size > 0) process.stdout.write(table());
+        process.stderr.write(`${summary()}\n`);
+        await reader.close(); await rt.stop(); await analytics.close(); return;
       }
+      // Following: what the first read found, as on the sample path, then new scores as they come.
+      if (!opts.json && latest.size > 0) process.stdout.write(table());
+      process.stderr.write(`${summary()}\n`);
       rt.startLive();
       const poll = setInterval(() => { void pump().catch((err) => log.error({ err }, 'table reader failed')); }, 2000);
       whereToLook();
       stopOnSignal(async () => { clearInterval(poll); await reader.close(); });
+
+      /** The table reader, checked before anything runs, after the first line says where it reads from. */
+      async function openReader(url: string) {
+        const checkpointFile = opts.checkpoint ?? join(config.stateDir, 'reader-checkpoint.json');
+        const checkpoints = fileCheckpointStore(checkpointFile);
+        if (opts.fromStart) checkpoints.clear();
+        const resumedFrom = checkpoints.load();
+        process.stderr.write(`${startLine({ database: redactDatabaseUrl(url), checkpoint: resumedFrom, checkpointFile, fromStart: !!opts.fromStart, stateDir: config.stateDir })}\n`);
+        const r = createTableReader({ databaseUrl: url, checkpoints, logger: log });
+        try {
+          await r.check();
+        } catch (err) {
+          await r.close();
+          throw pgAccessError(err, { doing: 'read wire_messages', urlVar: 'DATABASE_URL', url, table: 'wire_messages' });
+        }
+        return Object.assign(r, { resumedFrom });
+      }
     });
 }
