@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { buildPorts } from './ports.js';
 import type { Config } from '../config/schema.js';
 import { sourceTopic } from '../config/schema.js';
-import { buildTopology } from './topology.js';
+import { buildTopology, type TopologyPorts } from './topology.js';
 import { createLocalRuntime, type LocalRuntime } from '../runtime/local-runtime.js';
 import { createKafka } from '../adapters/kafka/kafka-factory.js';
 import { createEventTimeProducer } from '../adapters/kafka/event-time-producer.js';
@@ -19,8 +19,17 @@ export interface PipelineTarget {
   finish(): Promise<{ signals: SignalsRecord[]; scores: LeadScoreRecord[] } | undefined>;
 }
 
-export function localTarget(config: Config, logger: Logger): PipelineTarget & { runtime: LocalRuntime } {
-  const rt = createLocalRuntime(buildTopology(config, buildPorts(config, { logger })), { clock: { now: () => Date.now() }, logger, partitions: config.kafka.partitions });
+export interface LocalTarget extends PipelineTarget {
+  runtime: LocalRuntime;
+  /** Runs until idle and fires every wall timer (the input so far is complete), keeping the runtime up. */
+  settle(): Promise<void>;
+  /** The latest lead score per conversation so far: what a CRM consuming the compacted topic would hold. */
+  latestScores(): LeadScoreRecord[];
+}
+
+/** The whole topology on the local runtime; `ports` are the caller's (e.g. a vector store shared with the API). */
+export function localTarget(config: Config, logger: Logger, ports: TopologyPorts = {}): LocalTarget {
+  const rt = createLocalRuntime(buildTopology(config, buildPorts(config, { logger }, ports)), { clock: { now: () => Date.now() }, logger, partitions: config.kafka.partitions });
   const src = sourceTopic(config.topics);
   const latest = new Map<string, SignalsRecord>();
   const scores = new Map<string, LeadScoreRecord>();
@@ -40,6 +49,10 @@ export function localTarget(config: Config, logger: Logger): PipelineTarget & { 
       for (const r of records) rt.produce(src, { key: r.key, value: Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value), timestamp: r.timestamp });
       await rt.runUntilIdle();
     },
+    async settle() {
+      await rt.runUntilIdle({ flushWallTimers: true });
+    },
+    latestScores: () => [...scores.values()],
     async finish() {
       // The input is complete: every open session is quiet now.
       await rt.runUntilIdle({ flushWallTimers: true });

@@ -1,9 +1,6 @@
-import { buildPorts } from '../../topology/ports.js';
 import { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
-import { buildTopology } from '../../topology/topology.js';
-import { createLocalRuntime } from '../../runtime/local-runtime.js';
-import { sourceTopic } from '../../config/schema.js';
+import { localTarget } from '../../topology/pipeline-target.js';
 import { sampleEvents } from '../../sources/sample-source.js';
 import { createTableReader, fileCheckpointStore } from '../../sources/pg-table-reader.js';
 import { moduleLogger, rootLogger } from '../../core/logger.js';
@@ -21,8 +18,6 @@ import { analyticsDatabaseUrl } from '../../config/schema.js';
 import { nothingReadLine, nothingScoredLine, parseTiers, positiveInt, startLine, summaryLine } from '../start-report.js';
 import { join } from 'node:path';
 
-const systemClock = { now: () => Date.now() };
-
 /** `leadwire start`: the whole topology in one process (the embedded default). */
 export function startCommand(): Command {
   return new Command('start')
@@ -38,7 +33,7 @@ export function startCommand(): Command {
       const config = loadConfig();
       rootLogger(config.log.level);
       const log = moduleLogger('start');
-      const table = () => formatLeadTable([...latest.values()], { ...(opts.tier ? { tiers: opts.tier } : {}), ...(opts.limit ? { limit: opts.limit } : {}) });
+      const table = () => formatLeadTable(target.latestScores(), { ...(opts.tier ? { tiers: opts.tier } : {}), ...(opts.limit ? { limit: opts.limit } : {}) });
 
       // Before anything runs: a role that may not read wire_messages or keep leadwire's tables
       // stops here with the grant to add, not in a stage's init with a stack trace.
@@ -54,19 +49,15 @@ export function startCommand(): Command {
 
       // One embedder and vector store for the embed stage and the board's search, so search sees fresh vectors.
       const vectors = { embedder: createEmbedder(config.embed), store: createVectorStore(config.embed, { logger: log }) };
-      const topology = buildTopology(config, buildPorts(config, { logger: log }, { embedder: vectors.embedder, vectorStore: vectors.store, analytics }));
-      const rt = createLocalRuntime(topology, { clock: systemClock, logger: log, partitions: config.kafka.partitions });
-      const src = sourceTopic(config.topics);
+      const target = localTarget(config, log, { embedder: vectors.embedder, vectorStore: vectors.store, analytics });
+      const rt = target.runtime;
       // Latest signals per conversation: what a CRM consuming the topic would hold.
       rt.subscribe(config.topics.signals, (m) => {
         if (m.value && opts.json) process.stdout.write(`${m.value.toString()}\n`);
       });
-      // Latest lead score per conversation: what a CRM consuming the compacted topic would hold.
-      const latest = new Map<string, LeadScoreRecord>();
       rt.subscribe(config.topics.leadScores, (m) => {
-        if (!m.value) return;
+        if (!m.value || !opts.follow) return;
         const rec = JSON.parse(m.value.toString()) as LeadScoreRecord;
-        latest.set(rec.conversationId, rec);
         if (opts.follow && !opts.json && (!opts.tier || opts.tier.includes(rec.tier))) process.stdout.write(`${rec.tier.padEnd(11)} conversation ${rec.conversationId} score ${Math.round(rec.score)} (${rec.reasons.positive.slice(0, 3).map((x) => x.signal).join(', ')})\n`);
       });
       rt.subscribe(config.topics.conversations, (m) => {
@@ -103,9 +94,9 @@ export function startCommand(): Command {
 
       if (!reader) {
         const events = sampleEvents();
-        for (const e of events) rt.produce(src, { key: e.key, value: Buffer.from(e.value), timestamp: e.timestamp });
         process.stderr.write(`leadwire: local runtime on ${events.length} bundled sample messages (set DATABASE_URL to read wire_messages); state in ${config.stateDir}\n`);
-        await rt.runUntilIdle({ flushWallTimers: !opts.follow });
+        await target.push(events);
+        if (!opts.follow) await target.settle();
         if (!opts.json) process.stdout.write(table());
         process.stderr.write(`${summary()}\n`);
         if (!opts.follow && !board) { await rt.stop(); await analytics.close(); return; }
@@ -118,9 +109,8 @@ export function startCommand(): Command {
       const pump = async () => {
         let n = 0;
         for await (const page of reader.read()) {
-          for (const r of page) rt.produce(src, { key: r.key, value: Buffer.from(r.value), timestamp: r.timestamp });
+          await target.push(page);
           n += page.length;
-          await rt.runUntilIdle();
         }
         return n;
       };
@@ -128,14 +118,15 @@ export function startCommand(): Command {
       if (first === 0) process.stderr.write(`${nothingReadLine({ checkpoint: reader.resumedFrom, rowsInTable: await reader.countAll() })}\n`);
       else process.stderr.write(`leadwire: read ${first} rows from wire_messages\n`);
       if (opts.once) {
-        await rt.runUntilIdle({ flushWallTimers: true });
-        if (first > 0 && latest.size === 0) process.stderr.write(`${nothingScoredLine({ rowsRead: first, acceptTypes: config.normalize.acceptTypes })}\n`);
-        if (!opts.json && latest.size > 0) process.stdout.write(table());
+        await target.settle();
+        const scored = target.latestScores().length;
+        if (first > 0 && scored === 0) process.stderr.write(`${nothingScoredLine({ rowsRead: first, acceptTypes: config.normalize.acceptTypes })}\n`);
+        if (!opts.json && scored > 0) process.stdout.write(table());
         process.stderr.write(`${summary()}\n`);
         await reader.close(); await rt.stop(); await analytics.close(); return;
       }
       // Following: what the first read found, as on the sample path, then new scores as they come.
-      if (!opts.json && latest.size > 0) process.stdout.write(table());
+      if (!opts.json && target.latestScores().length > 0) process.stdout.write(table());
       process.stderr.write(`${summary()}\n`);
       rt.startLive();
       const poll = setInterval(() => { void pump().catch((err) => log.error({ err }, 'table reader failed')); }, 2000);
