@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import pg from 'pg';
+import { createSourcePool } from '../adapters/pg/source-pool.js';
 import type { Logger } from 'pino';
 import { envelopeJson, keyJson, type WireMessageRow } from './wire-row.js';
 
@@ -46,10 +46,6 @@ export interface TableReaderOptions {
 // bigint ids as text: they pass above 2^53 untouched.
 const SELECT_LIST = 'id::text, conversation_id::text, sendable_id::text, sendable_type, reply_id::text, body, type, kept_at, deleted_at, created_at, updated_at';
 
-// timestamp without time zone is wall time as stored; read it as UTC so the
-// epoch ms match what Debezium emits for the same column.
-const parseTimestamp = (s: string) => Date.parse(`${s.replace(' ', 'T')}Z`);
-
 /**
  * The query-based reader of wire_messages: keyset pagination on
  * (updated_at, id), so each page is an index range scan and a restart resumes
@@ -57,11 +53,7 @@ const parseTimestamp = (s: string) => Date.parse(`${s.replace(' ', 'T')}Z`);
  * hard deletes are invisible to a query (that is what Debezium is for).
  */
 export function createTableReader(opts: TableReaderOptions) {
-  const pool = new pg.Pool({
-    connectionString: opts.databaseUrl,
-    max: 2,
-    types: { getTypeParser: (oid: number, format?: string) => (oid === 1114 ? parseTimestamp : pg.types.getTypeParser(oid, format as 'text')) } as never,
-  });
+  const pool = createSourcePool(opts.databaseUrl);
   const batchSize = opts.batchSize ?? 1000;
 
   const ts = (d: Date | number) => new Date(d).toISOString().replace('T', ' ').replace('Z', '');
