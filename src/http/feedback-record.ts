@@ -1,5 +1,5 @@
 // The record POST /feedback and the board put on leadwire.feedback.v1: the
-// feedback stage's contract (src/processors/feedback/feedback-record.ts,
+// feedback stage's contract (src/records/feedback-record.ts,
 // schemas/feedback.v1.json), built here from an API request.
 import { feedbackId, type FeedbackLabel, type FeedbackRecord } from '../records/feedback-record.js';
 import { redactText } from './redact-output.js';
