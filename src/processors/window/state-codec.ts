@@ -20,15 +20,20 @@ function put<T extends object, K extends keyof T>(o: T, k: K, v: T[K] | undefine
   if (v !== undefined) o[k] = v;
 }
 
+// Messages are most of a state (and every one of them is mapped on a restore): named stores, not put().
 function encodeMessage(m: StoredMessage): WireMessage {
   const w: WireMessage = { i: m.id, s: m.sender, b: m.body, l: m.language, t: m.createdAt };
-  put(w, 'lr', m.languageReliable); put(w, 'u', m.updatedAt); put(w, 'p', m.pii);
+  if (m.languageReliable !== undefined) w.lr = m.languageReliable;
+  if (m.updatedAt !== undefined) w.u = m.updatedAt;
+  if (m.pii !== undefined) w.p = m.pii;
   return w;
 }
 
 function decodeMessage(w: WireMessage): StoredMessage {
   const m: StoredMessage = { id: w.i, sender: w.s, body: w.b, language: w.l, createdAt: w.t };
-  put(m, 'languageReliable', w.lr); put(m, 'updatedAt', w.u); put(m, 'pii', w.p);
+  if (w.lr !== undefined) m.languageReliable = w.lr;
+  if (w.u !== undefined) m.updatedAt = w.u;
+  if (w.p !== undefined) m.pii = w.p;
   return m;
 }
 
