@@ -22,7 +22,7 @@ import { createLocalRuntime, type LocalRuntime } from '../../src/runtime/local-r
 import { sampleEvents } from '../../src/sources/sample-source.js';
 import { envelopeJson, keyJson, type WireMessageRow } from '../../src/sources/wire-row.js';
 import { silentLogger } from '../../src/core/logger.js';
-import { startLeadServer, type RunningLeadServer } from '../../src/http/lead-server.js';
+import { startLeadServer, type RunningLeadServer } from '../../src/topology/lead-server.js';
 import { createTopics, env, reader, startGroupAtEnd, uniqueId, waitFor, withAdmin } from '../helpers/kafka-kit.js';
 import { spawnWorker, type Worker } from '../helpers/worker.js';
 

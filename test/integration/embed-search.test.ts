@@ -13,7 +13,7 @@ import { silentLogger } from '../../src/core/logger.js';
 import { createEmbedder } from '../../src/adapters/embedder/create-embedder.js';
 import { createVectorStore } from '../../src/adapters/vector-store/create-vector-store.js';
 import { searchConversations } from '../../src/search/search-conversations.js';
-import { startLeadServer, type RunningLeadServer } from '../../src/http/lead-server.js';
+import { startLeadServer, type RunningLeadServer } from '../../src/topology/lead-server.js';
 import type { SignalsRecord } from '../../src/records/signals-record.js';
 import { createTopics, env, kafka, reader, uniqueId, waitFor } from '../helpers/kafka-kit.js';
 import { onnxModelPath } from '../helpers/onnx-model.js';

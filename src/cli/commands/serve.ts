@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../../config/load.js';
 import { moduleLogger, rootLogger } from '../../core/logger.js';
-import { startLeadServer } from '../../http/lead-server.js';
+import { startLeadServer } from '../../topology/lead-server.js';
 
 const port = (v: string) => {
   const n = Number(v);

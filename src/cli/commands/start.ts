@@ -8,7 +8,7 @@ import type { ConversationSnapshot } from '../../records/conversation-snapshot.j
 import type { SignalsRecord } from '../../records/signals-record.js';
 import type { LeadScoreRecord } from '../../records/lead-records.js';
 import { formatLeadTable } from '../format-leads.js';
-import { startLeadServer, type RunningLeadServer } from '../../http/lead-server.js';
+import { startLeadServer, type RunningLeadServer } from '../../topology/lead-server.js';
 import { configError } from '../../core/errors.js';
 import { createEmbedder } from '../../adapters/embedder/create-embedder.js';
 import { createVectorStore } from '../../adapters/vector-store/create-vector-store.js';

@@ -8,7 +8,7 @@ import { buildTopology } from '../../../src/topology/topology.js';
 import { createLocalRuntime, type LocalRuntime } from '../../../src/runtime/local-runtime.js';
 import { sampleEvents } from '../../../src/sources/sample-source.js';
 import { silentLogger } from '../../../src/core/logger.js';
-import { startLeadServer, type RunningLeadServer } from '../../../src/http/lead-server.js';
+import { startLeadServer, type RunningLeadServer } from '../../../src/topology/lead-server.js';
 
 const config = loadConfig({ LEADWIRE_API_TOKEN: 'local-test-token-0123456789', HTTP_PORT: '0' });
 let rt: LocalRuntime;

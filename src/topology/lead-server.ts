@@ -11,12 +11,12 @@ import { createVectorStore } from '../adapters/vector-store/create-vector-store.
 import type { VectorStore } from '../ports/vector-store.js';
 import type { Embedder } from '../ports/embedder.js';
 import { searchConversations } from '../search/search-conversations.js';
-import { createApiServer, type ApiServer, type ReadinessCheck, type SearchPort } from './api-server.js';
-import { createMemoryLeadReadModel } from './memory-lead-read-model.js';
-import { feedFromLocalRuntime } from './topic-feed.js';
-import { kafkaFeedbackSink, localFeedbackSink } from './feedback-sinks.js';
-import { createKafkaLeadFeed } from './kafka-lead-feed.js';
-import type { LeadReadModel } from './lead-read-model.js';
+import { createApiServer, type ApiServer, type ReadinessCheck, type SearchPort } from '../http/api-server.js';
+import { createMemoryLeadReadModel } from '../http/memory-lead-read-model.js';
+import { feedFromLocalRuntime } from '../http/topic-feed.js';
+import { kafkaFeedbackSink, localFeedbackSink } from '../http/feedback-sinks.js';
+import { createKafkaLeadFeed } from '../http/kafka-lead-feed.js';
+import type { LeadReadModel } from '../http/lead-read-model.js';
 
 export interface RunningLeadServer {
   app: ApiServer;
