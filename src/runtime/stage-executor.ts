@@ -216,7 +216,7 @@ export class StageExecutor {
       }
       for (const c of changelog.values()) {
         let value: Buffer | null;
-        if (c.value === null) {
+        if (c.value === null || c.value === undefined) {
           value = null;
         } else {
           const text = s.task.encodeStoreValue(c.store, c.value);
