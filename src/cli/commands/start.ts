@@ -63,11 +63,13 @@ export function startCommand(): Command {
       });
       // Latest lead score per conversation: what a CRM consuming the compacted topic would hold.
       const latest = new Map<string, LeadScoreRecord>();
+      // One line per new score once the first read's table is out (following the table or the samples).
+      let liveLines = false;
       rt.subscribe(config.topics.leadScores, (m) => {
         if (!m.value) return;
         const rec = JSON.parse(m.value.toString()) as LeadScoreRecord;
         latest.set(rec.conversationId, rec);
-        if (opts.follow && !opts.json && (!opts.tier || opts.tier.includes(rec.tier))) process.stdout.write(`${rec.tier.padEnd(11)} conversation ${rec.conversationId} score ${Math.round(rec.score)} (${rec.reasons.positive.slice(0, 3).map((x) => x.signal).join(', ')})\n`);
+        if (liveLines && !opts.json && (!opts.tier || opts.tier.includes(rec.tier))) process.stdout.write(`${rec.tier.padEnd(11)} conversation ${rec.conversationId} score ${Math.round(rec.score)} (${rec.reasons.positive.slice(0, 3).map((x) => x.signal).join(', ')})\n`);
       });
       rt.subscribe(config.topics.conversations, (m) => {
         if (m.value && log.isLevelEnabled('debug')) {
@@ -109,6 +111,7 @@ export function startCommand(): Command {
         if (!opts.json) process.stdout.write(table());
         process.stderr.write(`${summary()}\n`);
         if (!opts.follow && !board) { await rt.stop(); await analytics.close(); return; }
+        liveLines = !!opts.follow;
         rt.startLive();
         whereToLook();
         stopOnSignal();
@@ -137,6 +140,7 @@ export function startCommand(): Command {
       // Following: what the first read found, as on the sample path, then new scores as they come.
       if (!opts.json && latest.size > 0) process.stdout.write(table());
       process.stderr.write(`${summary()}\n`);
+      liveLines = true;
       rt.startLive();
       const poll = setInterval(() => { void pump().catch((err) => log.error({ err }, 'table reader failed')); }, 2000);
       whereToLook();
