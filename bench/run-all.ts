@@ -4,7 +4,7 @@
 // a unit test checks the two agree, so every figure there is from this one run.
 //   npm run bench                 (100k messages; about an hour here)
 //   npm run bench -- --quick      (10k messages / 10k conversations)
-//   npm run bench -- --only normalize,pipeline,restore,memory,kstreams,e2e,hostile,stages,recalibration
+//   npm run bench -- --only normalize,pipeline,restore,memory,kstreams,e2e,hostile,stages,recalibration,similarity
 // A result's `bench` names the entry that made it; other benches may add results of their own
 // (the table renders any result generically).
 import { execFileSync } from 'node:child_process';
@@ -41,8 +41,19 @@ const benches: Array<[string, () => Promise<BenchResult | BenchResult[]>]> = [
   ['stages', () => stageThroughput(args)],
   // Held-back P, R and F1 of v1 and of a fit, on every labelled dataset (no stack; ≈2 min).
   ['recalibration', async () => recalibrationResults()],
+  // Similarity to good leads: leave-one-dataset-out F1 of high, rules alone vs rules + the feature, per
+  // embedder (no stack; ONNX when its model is fetched; --quick samples 300 conversations per dataset
+  // part). Its full figures go under `similarityFeature`, as bench/similarity-feature.ts writes them.
+  ['similarity', async () => {
+    const m = await import('./similarity-feature.js');
+    const fig = await m.similarityFigures({ ...(args.quick ? { max: m.QUICK_MAX } : {}), command: `npm run bench -- --only similarity${args.quick ? ' --quick' : ''}`, log: (l) => console.error(l) });
+    sections.similarityFeature = fig;
+    return m.similarityResults(fig);
+  }],
 ];
 (globalThis as { leadwireBenchHarness?: boolean }).leadwireBenchHarness = true;
+/** Sections of results.json a bench of this run writes beside `results` (replacing the same key from an earlier run). */
+const sections: Record<string, unknown> = {};
 
 const git = (...a: string[]) => { try { return execFileSync('git', a, { encoding: 'utf8' }).trim(); } catch { return null; } };
 // The commit measured; `dirty` when the working tree had changes to tracked files other than the results themselves.
@@ -52,7 +63,8 @@ const started = Date.now();
 const results: BenchResult[] = [];
 const errors: Array<{ name: string; error: string }> = [];
 for (const [name, fn] of benches) {
-  if (only ? !only.has(name) : name === 'hostile') continue;
+  // hostile and similarity have their own commands and run only when named (similarity: ≈30 min here).
+  if (only ? !only.has(name) : name === 'hostile' || name === 'similarity') continue;
   const t = Date.now();
   try {
     const rs = [await fn()].flat();
@@ -72,7 +84,7 @@ const report = { when: new Date().toISOString(), commit, command: ['npm run benc
 // from its own run) are kept as they are: this run replaces only what it measured.
 const others = (() => { try { return JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>; } catch { return {}; } })();
 for (const k of Object.keys(report)) delete others[k];
-writeFileSync(out, `${JSON.stringify({ ...report, ...others }, null, 2)}\n`);
+writeFileSync(out, `${JSON.stringify({ ...report, ...others, ...sections }, null, 2)}\n`);
 
 const rows = results.map((r) => [
   r.name,

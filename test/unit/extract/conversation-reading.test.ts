@@ -111,4 +111,19 @@ describe('words with their sense', () => {
     expect(read(c('customer', 'what is the stock quote for apple')).tier).not.toBe('qualified');
     expect(read(c('customer', 'how much do I owe on my card')).tier).not.toBe('qualified');
   });
+
+  it('wanting to try the product is a demo request; trying again after a failure is not', () => {
+    expect(read(c('customer', 'we would like to try it out before we commit')).ids).toContain('asks_demo');
+    expect(read(c('customer', 'quiero probarla antes de comprar')).ids).toContain('asks_demo');
+    expect(read(c('customer', 'i want to try again later, the login failed')).ids).not.toContain('asks_demo');
+  });
+
+  it('a team of forty is a company size (fit), weighing a switch is interest: neither qualifies alone', () => {
+    const fit = read(c('customer', 'we are a team of 40 people'));
+    expect(fit.ids).toContain('company_size');
+    expect(fit.tier).not.toBe('qualified');
+    const weighing = read(c('customer', "i'm thinking of switching to your service"));
+    expect(weighing.ids).toContain('interested');
+    expect(weighing.tier).toBe('nurturing');
+  });
 });
