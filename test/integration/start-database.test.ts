@@ -4,12 +4,12 @@
 // says it resumed and why it read nothing; --tier/--limit filter the table; state goes to
 // LEADWIRE_STATE_DIR and nothing to the current folder.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
-import { env, uniqueId } from '../helpers/kafka-kit.js';
+import { env, uniqueId, waitFor } from '../helpers/kafka-kit.js';
 import { createDatabase, dropDatabase, seedWirechat, urlFor } from '../helpers/wirechat-db.js';
 
 const BIN = resolve('bin/leadwire.js');
@@ -143,5 +143,36 @@ describe('start with a read-only WireChat role', () => {
     expect(t.rows.map((x) => x.tablename)).toEqual(expect.arrayContaining(['leads', 'lead_score_history', 'leadwire_migrations']));
     const pub = await adminWc.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'wire\\_%'`);
     expect(pub.rows[0].n).toBe(0);
+  }, 150_000);
+  it('following: the first read\'s table and summary line, then new rows scored as they arrive, --tier filtering both', async () => {
+    const base = { ...process.env };
+    for (const k of ['DATABASE_URL', 'ANALYTICS_DATABASE_URL', 'QDRANT_URL', 'LEADWIRE_VECTORS_FILE']) delete base[k];
+    const proc = spawn(process.execPath, [BIN, 'start', '--from-start', '--tier', 'qualified'], {
+      cwd,
+      env: { ...base, LOG_LEVEL: 'warn', LEADWIRE_BOARD: 'false', DATABASE_URL: roUrl, ANALYTICS_DATABASE_URL: urlFor(env.databaseUrl, analyticsDb), LEADWIRE_STATE_DIR: join(stateDir, 'follow'), WINDOW_GAP_MS: '1000' },
+    });
+    let stdout = '';
+    let stderr = '';
+    proc.stdout.on('data', (b: Buffer) => { stdout += b.toString(); });
+    proc.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
+    try {
+      await waitFor(async () => /leadwire: done; /.test(stderr), 60_000, 'the first summary line');
+      const first = tableRows(stdout);
+      expect(first.length).toBeGreaterThan(0);
+      expect(first.every((l) => l.startsWith('qualified'))).toBe(true);
+      // A new conversation written while it follows: scored live, and shown since it is qualified.
+      const conv = '990001';
+      await adminWc.query(`INSERT INTO wire_conversations (id, type, created_at, updated_at) VALUES ($1, 'private', now(), now())`, [conv]);
+      await adminWc.query(
+        `INSERT INTO wire_messages (conversation_id, sendable_id, sendable_type, body, type, created_at, updated_at)
+         VALUES ($1, 77, 'App\\Models\\Customer', 'Necesito una cotización para 300 unidades, llámeme mañana al 3001234567', 'text', now(), now())`, [conv]);
+      await waitFor(async () => stdout.includes(`qualified   conversation ${conv} score`), 60_000, 'the live line of the new conversation');
+      const live = stdout.split('\n').filter((l) => /^\S+\s+conversation \d+ score /.test(l));
+      expect(live.length).toBeGreaterThan(0);
+      expect(live.filter((l) => !l.startsWith('qualified'))).toEqual([]);
+    } finally {
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.once('exit', r));
+    }
   }, 150_000);
 });

@@ -55,10 +55,12 @@ export function startCommand(): Command {
       rt.subscribe(config.topics.signals, (m) => {
         if (m.value && opts.json) process.stdout.write(`${m.value.toString()}\n`);
       });
+      // One line per new score once the first read's table is out (following the table or the samples).
+      let liveLines = false;
       rt.subscribe(config.topics.leadScores, (m) => {
-        if (!m.value || !opts.follow) return;
+        if (!m.value || !liveLines) return;
         const rec = JSON.parse(m.value.toString()) as LeadScoreRecord;
-        if (opts.follow && !opts.json && (!opts.tier || opts.tier.includes(rec.tier))) process.stdout.write(`${rec.tier.padEnd(11)} conversation ${rec.conversationId} score ${Math.round(rec.score)} (${rec.reasons.positive.slice(0, 3).map((x) => x.signal).join(', ')})\n`);
+        if (liveLines && !opts.json && (!opts.tier || opts.tier.includes(rec.tier))) process.stdout.write(`${rec.tier.padEnd(11)} conversation ${rec.conversationId} score ${Math.round(rec.score)} (${rec.reasons.positive.slice(0, 3).map((x) => x.signal).join(', ')})\n`);
       });
       rt.subscribe(config.topics.conversations, (m) => {
         if (m.value && log.isLevelEnabled('debug')) {
@@ -100,6 +102,7 @@ export function startCommand(): Command {
         if (!opts.json) process.stdout.write(table());
         process.stderr.write(`${summary()}\n`);
         if (!opts.follow && !board) { await rt.stop(); await analytics.close(); return; }
+        liveLines = !!opts.follow;
         rt.startLive();
         whereToLook();
         stopOnSignal();
@@ -128,6 +131,7 @@ export function startCommand(): Command {
       // Following: what the first read found, as on the sample path, then new scores as they come.
       if (!opts.json && target.latestScores().length > 0) process.stdout.write(table());
       process.stderr.write(`${summary()}\n`);
+      liveLines = true;
       rt.startLive();
       const poll = setInterval(() => { void pump().catch((err) => log.error({ err }, 'table reader failed')); }, 2000);
       whereToLook();
