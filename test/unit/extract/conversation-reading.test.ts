@@ -126,4 +126,10 @@ describe('words with their sense', () => {
     expect(weighing.ids).toContain('interested');
     expect(weighing.tier).toBe('nurturing');
   });
+
+  it('an irregular past (bought, paid) is a purchase already made, not intent; the present still is', () => {
+    expect(read(c('customer', 'i bought a policy with you last year')).tier).not.toBe('qualified');
+    expect(read(c('customer', 'we paid for two machines last week')).tier).not.toBe('qualified');
+    expect(read(c('customer', 'i want to buy a policy for my car')).tier).toBe('qualified');
+  });
 });

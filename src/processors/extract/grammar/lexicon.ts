@@ -104,7 +104,7 @@ export function compileLexicon(spec: LexiconSpec, where = 'lexicon'): Lexicon {
         if (ci.long.some((x) => x[0] === w[0] && withinOneEdit(w, x)) || ci.longStems.some((x) => (!spanish && w.startsWith(x) && w.length <= x.length + 2) || (st.length >= 5 && x[0] === st[0] && withinOneEdit(st, x)))) out.add(name);
       }
     }
-    if ((w.length >= 5 && w.endsWith('ed') && en !== w) || (t.accentedEnd && w.length >= 4)) out.add('past');
+    if ((w.length >= 5 && w.endsWith('ed') && en !== w) || (t.accentedEnd && w.length >= 4) || out.has(classTag('past', 'en')) || out.has(classTag('past', 'es'))) out.add('past');
     if ((CODE_WORD.test(w) && !/^\d+(st|nd|rd|th|am|pm|k)$/.test(w)) || w.startsWith('pii_')) out.add('code');
     return [...out].sort();
   };
