@@ -59,6 +59,8 @@ export class KafkaStageRunner {
   private producers = new Map<number, Producer>();
   private committing?: Promise<void>;
   private rebalancing = false;
+  /** When the group last started a rebalance that has not ended in a join yet (null: joined). */
+  private rebalancingSince: number | null = null;
   private assignment = new Set<number>();
   private restoring: Promise<void> = Promise.resolve();
   private paused = new Map<number, () => void>();
@@ -90,18 +92,20 @@ export class KafkaStageRunner {
     const inputPartitions = this.deps.partitionsOf(this.spec.input.topic);
     await ensureTopics(admin, this.executor.changelogTopics().map((c) => ({ name: c.topic, partitions: inputPartitions, compacted: true, doc: `changelog of ${this.spec.name}/${c.store}` })), { partitions: inputPartitions, replicationFactor: cfg.replicationFactor });
 
+    const rebalanceTimeout = Math.max(cfg.sessionTimeoutMs, 30_000);
     const consumer = kafka.consumer({
       groupId: this.groupId,
       sessionTimeout: cfg.sessionTimeoutMs,
       heartbeatInterval: Math.max(1000, Math.floor(cfg.sessionTimeoutMs / 10)),
-      rebalanceTimeout: Math.max(cfg.sessionTimeoutMs, 30_000),
+      rebalanceTimeout,
       readUncommitted: false,
       maxWaitTimeInMs: 100,
       maxBytesPerPartition: 4 * 1024 * 1024,
     });
     this.consumer = consumer;
-    consumer.on(consumer.events.REBALANCING, () => { this.rebalancing = true; this.counters.rebalances++; });
+    consumer.on(consumer.events.REBALANCING, () => { this.rebalancing = true; this.counters.rebalances++; this.rebalancingSince ??= Date.now(); });
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      this.rebalancingSince = null;
       this.counters.joins++;
       const parts = (e.payload.memberAssignment[this.spec.input.topic] ?? []) as number[];
       this.log.info({ partitions: parts, memberId: e.payload.memberId, duration: e.payload.duration }, 'joined the group');
@@ -128,6 +132,16 @@ export class KafkaStageRunner {
       const n = this.executor.fireWallTimers();
       if (n) metrics.timersFired.inc({ stage: this.spec.name, kind: 'wall' }, n);
     }, this.spec.wallTimerIntervalMs ?? 1000));
+    // After a broker restart kafkajs can stay in a join that never completes (JoinGroup answered
+    // "the coordinator is loading", then silence: tulios/kafkajs#267), holding the partitions while
+    // reading nothing. A join that has not come past the broker's own bound on a rebalance is
+    // stalled: the stage starts again from committed state, as after a crash.
+    const joinDeadlineMs = joinStallDeadlineMs(rebalanceTimeout);
+    this.timers.push(setInterval(() => {
+      if (this.rebalancingSince === null || this.stopping || this.failed) return;
+      const waited = Date.now() - this.rebalancingSince;
+      if (waited > joinDeadlineMs) this.fail(Object.assign(new Error(`no group join ${waited} ms after a rebalance began (bound ${joinDeadlineMs} ms): the join is stalled`), { retriable: true }));
+    }, 2000));
     this.log.info({ groupId: this.groupId, input: this.spec.input.topic }, 'stage started');
   }
 
@@ -353,14 +367,31 @@ export class KafkaStageRunner {
         await this.committing?.catch(() => {});
         await this.commit().catch(() => {});
       }
-      await this.consumer?.stop();
+      // A consumer stuck in a join may never stop: bounded, so a restart cannot hang behind it.
+      await bounded(this.consumer?.stop(), STOP_BOUND_MS);
     } finally {
       await this.executor?.close().catch(() => {});
-      await this.consumer?.disconnect().catch(() => {});
+      await bounded(this.consumer?.disconnect(), STOP_BOUND_MS);
       await Promise.all([...this.producers.keys()].map((p) => this.closeProducer(p)));
       this.exitResolve();
     }
   }
+}
+
+const STOP_BOUND_MS = 15_000;
+
+/** How long a rebalance may go without a join before the runner calls the join stalled. */
+export function joinStallDeadlineMs(rebalanceTimeoutMs: number): number {
+  // The broker ends a rebalance within its rebalance timeout; kafkajs' retries of a refused join add
+  // a few seconds of backoff on top.
+  return rebalanceTimeoutMs + 15_000;
+}
+
+async function bounded(p: Promise<unknown> | undefined, ms: number): Promise<void> {
+  if (!p) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([p.catch(() => {}), new Promise<void>((r) => { timer = setTimeout(r, ms); })]);
+  clearTimeout(timer);
 }
 
 function stringHeaders(h: Record<string, unknown> | undefined): Record<string, string> {
