@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, type Admin, type ITopicConfig, type KafkaMessage } from 'kafkajs';
 import pino, { type Logger } from 'pino';
+import { waitForLeaders } from '../../src/adapters/kafka/topic-admin.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { buildTopology } from '../../src/topology/topology.js';
@@ -96,7 +97,7 @@ export async function createTopics(kafka: Kafka, topics: Array<{ name: string; p
       // On a loaded broker the metadata of a just-created topic can lag behind kafkajs' wait for
       // its leaders: wait for the metadata ourselves (bounded), anything else is a real error.
       if (!(err as { retriable?: boolean }).retriable) throw err;
-      await pollUntil(() => a.fetchTopicMetadata({ topics: topics.map((t) => t.name) }).then((m) => m.topics.every((t) => t.partitions.every((p) => p.leader >= 0)), () => false), 60_000, `metadata of ${topics.map((t) => t.name).join(', ')}`, 500);
+      await waitForLeaders(a, topics.map((t) => t.name), err);
     }
   });
 }

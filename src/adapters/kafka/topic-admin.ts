@@ -48,7 +48,8 @@ export async function ensureTopics(admin: Admin, specs: TopicSpec[], defaults: {
   return { created: missing.map((t) => t.name), mismatched };
 }
 
-async function waitForLeaders(admin: Admin, topics: string[], cause: unknown, timeoutMs = 60_000): Promise<void> {
+/** Waits (bounded) until every partition of the topics has a leader; throws `cause` past the bound. */
+export async function waitForLeaders(admin: Admin, topics: string[], cause: unknown, timeoutMs = 60_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const led = await admin.fetchTopicMetadata({ topics }).then((m) => m.topics.length === topics.length && m.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0)), () => false);
